@@ -1,0 +1,273 @@
+import type { Category, Risk } from '../schemas/risk.ts';
+import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../schemas/policy.ts';
+import type { ArgumentFinding } from './classify.ts';
+
+/**
+ * Recommended gateway rules. One function decides the rule for a tool; the tool page,
+ * the server bundle, the FAQ and the catalogue JSON all read from it, so they agree.
+ *
+ * By category (see README, "The policy model"):
+ * - Read: allowed, with a generous per-minute limit against runaway loops.
+ * - Write: allowed, rate-limited (argument conditions offered as an alternative).
+ * - Execute: allowed, tightly rate-limited, with conditions on dangerous arguments.
+ * - Destructive and Financial: hidden (removed from tools/list and denied).
+ * - Anything rated Critical: hidden, whatever its category.
+ * Alternatives (deny, hide, stricter limits, allow with conditions) are offered beside it.
+ */
+
+export interface PolicyTool {
+  name: string;
+  category: Category;
+  risk: Risk;
+  arguments: readonly ArgumentFinding[];
+}
+
+/** Calls per window for an allowed tool, by category and risk. */
+const RATE: Record<Category, Partial<Record<Risk, { max: number; window: LimitWindow }>>> = {
+  read: { low: { max: 120, window: 'minute' }, medium: { max: 60, window: 'minute' }, high: { max: 30, window: 'minute' } },
+  write: { low: { max: 60, window: 'minute' }, medium: { max: 30, window: 'minute' }, high: { max: 10, window: 'minute' } },
+  execute: { low: { max: 20, window: 'minute' }, medium: { max: 10, window: 'minute' }, high: { max: 5, window: 'minute' } },
+  destructive: { low: { max: 10, window: 'hour' }, medium: { max: 5, window: 'hour' }, high: { max: 2, window: 'hour' } },
+  financial: { low: { max: 5, window: 'day' }, medium: { max: 3, window: 'day' }, high: { max: 1, window: 'day' } },
+};
+const STRICT_FALLBACK = { max: 1, window: 'hour' as const };
+
+/** Quota across every tool of a server in its bundle. */
+export const ALL_TOOLS_LIMIT: Limit = { counter: 'all_tools_rate', window: 'minute', max: 300, scope: 'grant' };
+
+/** Argument patterns the recommended rules deny, with the reason a reader is given. */
+export const CONDITION_PATTERNS = {
+  path: {
+    value: String.raw`(^|[\\/])\.\.([\\/]|$)|(^|[\\/])\.(ssh|aws|gnupg|env|git|kube|docker)([\\/]|$)|^(/etc|/proc|/sys|/root|~)(/|$)`,
+    why: 'path traversal (..), dot-folders that hold credentials (.ssh, .aws, .env, .git) and system folders',
+  },
+  urlScheme: { value: '^https://', why: 'only HTTPS URLs' },
+  privateHost: {
+    value: String.raw`^[a-zA-Z]+://(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|169\.254\.|\[::1\]|\[fd|metadata\.)`,
+    why: 'loopback, private-network and cloud-metadata addresses (server-side request forgery)',
+  },
+  command: { value: '[;&|`$<>\\n]', why: 'shell metacharacters that chain or substitute commands (; & | ` $ < > and newlines)' },
+  sql: {
+    value: String.raw`\b(DROP|drop|DELETE|delete|TRUNCATE|truncate|ALTER|alter|GRANT|grant|UPDATE|update|INSERT|insert)\b`,
+    why: 'statements that change or destroy data (DROP, DELETE, TRUNCATE, ALTER, GRANT, UPDATE, INSERT)',
+  },
+  code: {
+    value: String.raw`document\.cookie|localStorage|sessionStorage|fetch\s*\(|XMLHttpRequest|sendBeacon|child_process|require\s*\(|import\s*\(`,
+    why: 'common exfiltration and escape primitives in code (cookies, storage, network calls, module loading); a speed bump, not a sandbox',
+  },
+} as const;
+
+export const AMOUNT_CAP = 100;
+
+const CONDITION_WHY = new Map<string, string>(Object.values(CONDITION_PATTERNS).map((p) => [p.value, p.why]));
+
+/** Only plain identifiers become condition paths; anything else stays in the evidence table. */
+const SAFE_SEGMENT = /^[A-Za-z0-9_$-]+$/;
+const conditionPath = (argPath: string): string | undefined =>
+  argPath.split('.').every((segment) => SAFE_SEGMENT.test(segment)) ? `args.${argPath}` : undefined;
+
+function argumentConditions(args: readonly ArgumentFinding[]): { require: Condition[]; deny_if: Condition[] } {
+  const require: Condition[] = [];
+  const denyIf: Condition[] = [];
+  for (const arg of args) {
+    const path = conditionPath(arg.path);
+    if (!path) continue;
+    const isString = arg.type === undefined || arg.type === 'string';
+    switch (arg.kind) {
+      case 'path':
+        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.path.value });
+        break;
+      case 'url':
+        if (isString) {
+          require.push({ path, op: 'regex', value: CONDITION_PATTERNS.urlScheme.value });
+          denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.privateHost.value });
+        }
+        break;
+      case 'command':
+        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.command.value });
+        break;
+      case 'sql':
+        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.sql.value });
+        break;
+      case 'code':
+        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.code.value });
+        break;
+      case 'amount':
+        if (arg.type === 'number' || arg.type === 'integer') denyIf.push({ path, op: 'gt', value: AMOUNT_CAP });
+        break;
+      default:
+        break;
+    }
+  }
+  return { require, deny_if: denyIf };
+}
+
+const limit = (tool: PolicyTool, rate: { max: number; window: LimitWindow }): Limit => ({
+  counter: `${tool.name}_rate`,
+  window: rate.window,
+  max: rate.max,
+  scope: 'grant',
+});
+
+function ruleWith(tool: PolicyTool, rate: { max: number; window: LimitWindow }, withConditions: boolean): Rule {
+  const rule: Rule = {};
+  if (withConditions) {
+    const { require, deny_if } = argumentConditions(tool.arguments);
+    if (require.length > 0) rule.require = require;
+    if (deny_if.length > 0) rule.deny_if = deny_if;
+  }
+  rule.limits = [limit(tool, rate)];
+  return rule;
+}
+
+/** Whether the recommendation hides the tool rather than allowing it under a rule. */
+export function isHiddenByDefault(tool: Pick<PolicyTool, 'category' | 'risk'>): boolean {
+  return tool.category === 'destructive' || tool.category === 'financial' || tool.risk === 'critical';
+}
+
+/** The recommended rule for a tool, or `undefined` when the recommendation is to hide it. */
+export function recommendedRule(tool: PolicyTool): Rule | undefined {
+  if (isHiddenByDefault(tool)) return undefined;
+  const rate = RATE[tool.category][tool.risk] ?? STRICT_FALLBACK;
+  return ruleWith(tool, rate, tool.category === 'execute');
+}
+
+/** The recommended policy for one tool on its own. */
+export function recommendedPolicy(tool: PolicyTool): Policy {
+  const rule = recommendedRule(tool);
+  return rule ? { version: '1', default: 'deny', tools: { [tool.name]: rule } } : { version: '1', default: 'deny', hide: [tool.name] };
+}
+
+export interface PolicyAlternative {
+  id: 'allow-with-conditions' | 'stricter' | 'deny' | 'hide';
+  title: string;
+  summary: string;
+  policy: Policy;
+}
+
+/** Other reasonable policies for the same tool, most permissive first. */
+export function policyAlternatives(tool: PolicyTool): PolicyAlternative[] {
+  const alternatives: PolicyAlternative[] = [];
+  const hidden = isHiddenByDefault(tool);
+  const rate = RATE[tool.category][tool.risk] ?? STRICT_FALLBACK;
+  if (hidden) {
+    const strict = RATE[tool.category].high ?? STRICT_FALLBACK;
+    alternatives.push({
+      id: 'allow-with-conditions',
+      title: 'Allow it, tightly limited',
+      summary: `If an agent truly needs it: at most ${strict.max} calls per ${strict.window}, with every dangerous argument constrained. Pair it with human approval in your client.`,
+      policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, strict, true) } },
+    });
+  } else {
+    const conditions = argumentConditions(tool.arguments);
+    if (tool.category !== 'execute' && conditions.require.length + conditions.deny_if.length > 0) {
+      alternatives.push({
+        id: 'allow-with-conditions',
+        title: 'Constrain its arguments',
+        summary: 'The same limit, plus conditions that deny dangerous values of its path, URL or other risky arguments.',
+        policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, rate, true) } },
+      });
+    }
+    const stricter = { max: Math.max(1, Math.floor(rate.max / 6)), window: rate.window === 'minute' ? ('hour' as const) : rate.window };
+    alternatives.push({
+      id: 'stricter',
+      title: 'Stricter limits',
+      summary: `For unattended agents: at most ${stricter.max} calls per ${stricter.window}.`,
+      policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, stricter, true) } },
+    });
+    alternatives.push({
+      id: 'hide',
+      title: 'Hide it',
+      summary: 'Remove it from tools/list so the model never sees it, and deny any call.',
+      policy: { version: '1', default: 'deny', hide: [tool.name] },
+    });
+  }
+  alternatives.push({
+    id: 'deny',
+    title: 'Deny it, keep it visible',
+    summary: 'Under default deny, a tool the policy does not list is denied; the model still sees it in tools/list.',
+    policy: { version: '1', default: 'deny', tools: {} },
+  });
+  return alternatives;
+}
+
+/** One policy.json for a whole server: every tool with its recommended rule, or hidden. */
+export function serverBundle(tools: readonly PolicyTool[]): Policy {
+  const rules: Record<string, Rule> = {};
+  const hide: string[] = [];
+  for (const tool of tools) {
+    const rule = recommendedRule(tool);
+    if (rule) rules[tool.name] = rule;
+    else hide.push(tool.name);
+  }
+  return {
+    version: '1',
+    default: 'deny',
+    ...(hide.length > 0 ? { hide } : {}),
+    all_tools: { limits: [ALL_TOOLS_LIMIT] },
+    tools: rules,
+  };
+}
+
+/** Pretty JSON exactly as shown, copied and downloaded. */
+export function policyJson(policy: Policy): string {
+  return `${JSON.stringify(policy, null, 2)}\n`;
+}
+
+/** Throws with every problem listed if a policy does not match the schema. */
+export function assertValidPolicy(policy: unknown, where: string): Policy {
+  const result = policySchema.safeParse(policy);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`Invalid policy for ${where}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+const WINDOW_WORD: Record<LimitWindow, string> = { minute: 'minute', hour: 'hour', day: 'day' };
+
+function describeCondition(condition: Condition): string {
+  const why = typeof condition.value === 'string' ? CONDITION_WHY.get(condition.value) : undefined;
+  const value = typeof condition.value === 'string' && why ? why : JSON.stringify(condition.value);
+  switch (condition.op) {
+    case 'regex':
+      return `${condition.path} matches ${why ? `a pattern for ${value}` : value}`;
+    case 'gt':
+      return `${condition.path} is greater than ${value}`;
+    case 'gte':
+      return `${condition.path} is at least ${value}`;
+    case 'lt':
+      return `${condition.path} is less than ${value}`;
+    case 'lte':
+      return `${condition.path} is at most ${value}`;
+    case 'exists':
+      return `${condition.path} ${condition.value ? 'is present' : 'is absent'}`;
+    default:
+      return `${condition.path} ${condition.op.replace('_', ' ')} ${value}`;
+  }
+}
+
+/** Plain-language sentences for what a policy does to one tool, read off the policy itself. */
+export function describePolicyFor(policy: Policy, toolName: string): string[] {
+  const sentences: string[] = [];
+  if (policy.hide?.includes(toolName) || policy.hide?.includes('*')) {
+    sentences.push(`It hides ${toolName}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`);
+    return sentences;
+  }
+  const rule = policy.tools?.[toolName];
+  if (!rule) {
+    sentences.push(
+      policy.default === 'deny'
+        ? `It denies ${toolName}: the policy does not list it and its default is deny.`
+        : `It allows ${toolName} without conditions (default allow).`,
+    );
+    return sentences;
+  }
+  sentences.push(`It allows ${toolName} and denies every tool it does not list (default ${policy.default}).`);
+  for (const l of rule.limits ?? []) {
+    sentences.push(`At most ${l.max} call${l.max === 1 ? '' : 's'} per ${WINDOW_WORD[l.window]} for each grant (counter ${l.counter}).`);
+  }
+  if (rule.require?.length) sentences.push(`A call is denied unless ${rule.require.map(describeCondition).join(' and ')}.`);
+  if (rule.deny_if?.length) sentences.push(`A call is denied if ${rule.deny_if.map(describeCondition).join(', or if ')}.`);
+  return sentences;
+}

@@ -1,0 +1,102 @@
+import { z } from 'astro/zod';
+
+/**
+ * The gateway policy document (version "1"): what an MCP gateway evaluates before a
+ * call reaches the server. This schema is the single source of the format: the site
+ * validates every policy it shows against it and publishes its JSON Schema.
+ */
+
+export const LIMIT_WINDOWS = ['minute', 'hour', 'day'] as const;
+export const CONDITION_OPS = ['eq', 'neq', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'regex', 'contains', 'exists'] as const;
+
+/** A quota on calls, counted per grant (one agent's authorisation). */
+export const limitSchema = z.strictObject({
+  /** Name of the counter; calls sharing a counter share the quota. */
+  counter: z.string().min(1).max(600),
+  /** Window the quota resets over. */
+  window: z.enum(LIMIT_WINDOWS),
+  /** Calls allowed per window. */
+  max: z.int().positive(),
+  /** What the counter is kept per; only "grant" is defined. */
+  scope: z.literal('grant'),
+});
+
+/** `args.<field>` or a dotted path into nested arguments. */
+const conditionPath = z
+  .string()
+  .regex(/^args(\.[A-Za-z0-9_$-]+)+$/, 'must be "args.<field>" (dot-separated argument names)');
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A test on one argument of the call. The value's type depends on the operator. */
+export const conditionSchema = z.discriminatedUnion('op', [
+  z.strictObject({ path: conditionPath, op: z.enum(['eq', 'neq']), value: scalar }),
+  z.strictObject({ path: conditionPath, op: z.enum(['in', 'not_in']), value: z.array(scalar).min(1) }),
+  z.strictObject({ path: conditionPath, op: z.enum(['lt', 'lte', 'gt', 'gte']), value: z.number() }),
+  z.strictObject({
+    path: conditionPath,
+    op: z.literal('regex'),
+    value: z.string().refine(isValidRegex, 'must be a valid regular expression'),
+  }),
+  z.strictObject({ path: conditionPath, op: z.literal('contains'), value: scalar }),
+  z.strictObject({ path: conditionPath, op: z.literal('exists'), value: z.boolean() }),
+]);
+
+/** What a gateway does for one tool. Under `default: "deny"`, `{}` allows the tool. */
+export const ruleSchema = z.strictObject({
+  /** Every condition must hold or the call is denied. */
+  require: z.array(conditionSchema).min(1).optional(),
+  /** The call is denied if any condition holds. */
+  deny_if: z.array(conditionSchema).min(1).optional(),
+  /** Quotas for this tool. */
+  limits: z.array(limitSchema).min(1).optional(),
+});
+
+export const policySchema = z
+  .strictObject({
+    /** Format version. */
+    version: z.literal('1'),
+    /** What happens to tools the policy does not list. */
+    default: z.enum(['allow', 'deny']),
+    /** Tools removed from tools/list and denied; "*" hides every tool not listed under `tools`. */
+    hide: z.array(z.string().min(1)).optional(),
+    /** Quotas across every call. */
+    all_tools: z.strictObject({ limits: z.array(limitSchema).min(1) }).optional(),
+    /** Rules by exact tool name. */
+    tools: z.record(z.string().min(1), ruleSchema).optional(),
+  })
+  .superRefine((policy, ctx) => {
+    for (const name of policy.hide ?? []) {
+      if (name !== '*' && policy.tools && Object.hasOwn(policy.tools, name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hide'],
+          message: `tool "${name}" is both hidden and given a rule; a hidden tool is always denied`,
+        });
+      }
+    }
+  });
+
+export type Limit = z.output<typeof limitSchema>;
+export type Condition = z.output<typeof conditionSchema>;
+export type Rule = z.output<typeof ruleSchema>;
+export type Policy = z.output<typeof policySchema>;
+export type LimitWindow = (typeof LIMIT_WINDOWS)[number];
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The JSON Schema of the policy format, generated from the zod schema. */
+export function policyJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(policySchema, { target: 'draft-2020-12', io: 'input' }),
+    $id: 'https://policy-atlas.dev/schemas/policy.schema.json',
+    title: 'MCP gateway policy (version 1)',
+  };
+}
