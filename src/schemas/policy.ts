@@ -93,10 +93,10 @@ function isValidRegex(source: string): boolean {
 }
 
 /** The JSON Schema of the policy format, generated from the zod schema. */
-export function policyJsonSchema(): Record<string, unknown> {
+export function policyJsonSchema(id?: string): Record<string, unknown> {
   return {
     ...z.toJSONSchema(policySchema, { target: 'draft-2020-12', io: 'input' }),
-    $id: 'https://policy-atlas.dev/schemas/policy.schema.json',
+    ...(id ? { $id: id } : {}),
     title: 'MCP gateway policy (version 1)',
   };
 }

@@ -1,0 +1,31 @@
+// @ts-check
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
+import { defineConfig } from 'astro/config';
+
+/**
+ * Deployment is configured by environment, so one build command serves every host:
+ * - ATLAS_SITE: the public origin, for canonical URLs and the sitemap (default http://localhost:4321)
+ * - ATLAS_BASE: the sub-path the site is served from, e.g. /atlas (default /)
+ * - ATLAS_CONTENT: the catalogue folder (default ./content)
+ */
+const site = process.env.ATLAS_SITE || 'http://localhost:4321';
+const base = process.env.ATLAS_BASE || '/';
+
+export default defineConfig({
+  site,
+  base,
+  trailingSlash: 'always',
+  integrations: [mdx(), sitemap()],
+  build: {
+    format: 'directory',
+    // Page writes wait on the disk; more than 4 gained nothing on a 2-core machine.
+    concurrency: 4,
+    // Stylesheets as files: cacheable, and no inline <style> for the CSP to allow.
+    inlineStylesheets: 'never',
+  },
+  vite: {
+    // Never inline scripts or assets as data: the CSP allows only same-origin files.
+    build: { assetsInlineLimit: 0 },
+  },
+});

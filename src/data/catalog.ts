@@ -1,0 +1,162 @@
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
+import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
+import { findDangerousArguments, type ArgumentFinding } from '../lib/classify.ts';
+import { isHiddenByDefault } from '../lib/policy.ts';
+
+/**
+ * The one data layer. Routes ask it for what they render; everything that depends on
+ * the whole catalogue (groupings, counts, related tools) is computed here once per
+ * build, so a page costs the same whether the catalogue holds 400 tools or 40,000.
+ */
+
+type ToolData = CollectionEntry<'tools'>['data'];
+export type Server = CollectionEntry<'servers'>['data'];
+export type Attack = CollectionEntry<'attacks'>;
+
+export interface Tool extends Omit<ToolData, 'overrides'> {
+  /** `<server>/<tool>`, unique across the catalogue. */
+  id: string;
+  /** Effective values: a maintainer's override, else the classifier's. */
+  category: Category;
+  risk: Risk;
+  rationale: string[];
+  attackPatterns: AttackId[];
+  overridden: Array<'category' | 'risk' | 'rationale' | 'attackPatterns'>;
+  notes: string | undefined;
+  arguments: ArgumentFinding[];
+  removed: boolean;
+  /** Path below the site base, without leading slash: tools/<server>/<tool>/. */
+  path: string;
+}
+
+export interface Catalog {
+  /** Attack-pattern pages by id: OWASP entries first, then sub-patterns. */
+  attacks: Map<AttackId, Attack>;
+  servers: Server[];
+  serverBySlug: Map<string, Server>;
+  tools: Tool[];
+  toolById: Map<string, Tool>;
+  toolsByServer: Map<string, Tool[]>;
+  byRisk: Map<Risk, Tool[]>;
+  byCategory: Map<Category, Tool[]>;
+  byAttack: Map<AttackId, Tool[]>;
+  /** Tools flagged for hidden characters or instructions aimed at the model. */
+  poisoned: Tool[];
+  /** Tools whose name appears on more than one server. */
+  sameName: Map<string, Tool[]>;
+  riskCounts: Record<Risk, number>;
+  categoryCounts: Record<Category, number>;
+}
+
+const byRiskThenName = (a: Tool, b: Tool) =>
+  riskRank(b.risk) - riskRank(a.risk) || a.name.localeCompare(b.name) || a.server.localeCompare(b.server);
+
+function toTool(entry: CollectionEntry<'tools'>): Tool {
+  const { overrides, ...data } = entry.data;
+  const c = data.classification;
+  const overridden: Tool['overridden'] = [];
+  if (overrides?.category) overridden.push('category');
+  if (overrides?.risk) overridden.push('risk');
+  if (overrides?.rationale) overridden.push('rationale');
+  if (overrides?.attackPatterns?.length) overridden.push('attackPatterns');
+  return {
+    ...data,
+    id: entry.id,
+    category: overrides?.category ?? c.category,
+    risk: overrides?.risk ?? c.risk,
+    rationale: overrides?.rationale ? [overrides.rationale] : c.rationale,
+    attackPatterns: [...new Set([...c.attackPatterns, ...(overrides?.attackPatterns ?? [])])],
+    overridden,
+    notes: overrides?.notes,
+    arguments: findDangerousArguments(data.inputSchema),
+    removed: Boolean(data.history?.removedOn),
+    path: `tools/${data.server}/${data.slug}/`,
+  };
+}
+
+async function build(): Promise<Catalog> {
+  const [serverEntries, toolEntries, attackEntries] = await Promise.all([
+    getCollection('servers'),
+    getCollection('tools'),
+    getCollection('attacks'),
+  ]);
+  const missingPages = ATTACK_IDS.filter((id) => !attackEntries.some((entry) => entry.id === id));
+  if (missingPages.length > 0) {
+    throw new Error(`Attack pattern pages missing: ${missingPages.map((id) => `content/attacks/${id}.mdx`).join(', ')}`);
+  }
+  const servers = serverEntries.map((entry) => entry.data).sort((a, b) => a.name.localeCompare(b.name));
+  const serverBySlug = new Map(servers.map((server) => [server.slug, server]));
+  const tools = toolEntries.map(toTool);
+  const toolById = new Map(tools.map((tool) => [tool.id, tool]));
+  const toolsByServer = new Map<string, Tool[]>(servers.map((server) => [server.slug, []]));
+  const byRisk = new Map<Risk, Tool[]>(RISK_LEVELS.map((risk) => [risk, []]));
+  const byCategory = new Map<Category, Tool[]>(CATEGORIES.map((category) => [category, []]));
+  const byAttack = new Map<AttackId, Tool[]>(ATTACK_IDS.map((id) => [id, []]));
+  const byName = new Map<string, Tool[]>();
+  const poisoned: Tool[] = [];
+  for (const tool of tools) {
+    const list = toolsByServer.get(tool.server);
+    if (!list) throw new Error(`Tool ${tool.id} names server "${tool.server}", which is not in the catalogue`);
+    list.push(tool);
+    if (tool.removed) continue;
+    byRisk.get(tool.risk)!.push(tool);
+    byCategory.get(tool.category)!.push(tool);
+    for (const id of tool.attackPatterns) byAttack.get(id)!.push(tool);
+    const key = tool.name.toLowerCase();
+    const named = byName.get(key);
+    if (named) named.push(tool);
+    else byName.set(key, [tool]);
+    if (tool.classification.evidence.some((e) => e.kind === 'hidden-characters' || e.kind === 'model-instruction')) poisoned.push(tool);
+  }
+  for (const list of toolsByServer.values()) list.sort(byRiskThenName);
+  for (const list of [...byRisk.values(), ...byCategory.values(), ...byAttack.values(), poisoned]) list.sort(byRiskThenName);
+  const sameName = new Map([...byName].filter(([, list]) => new Set(list.map((t) => t.server)).size > 1));
+  const riskCounts = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, byRisk.get(risk)!.length])) as Record<Risk, number>;
+  const categoryCounts = Object.fromEntries(CATEGORIES.map((c) => [c, byCategory.get(c)!.length])) as Record<Category, number>;
+  const attacks = new Map(ATTACK_IDS.map((id) => [id, attackEntries.find((entry) => entry.id === id)!]));
+  return { attacks, servers, serverBySlug, tools, toolById, toolsByServer, byRisk, byCategory, byAttack, poisoned, sameName, riskCounts, categoryCounts };
+}
+
+let catalog: Promise<Catalog> | undefined;
+
+/** The whole catalogue, computed once per build. */
+export function getCatalog(): Promise<Catalog> {
+  catalog ??= build();
+  return catalog;
+}
+
+export function activeTools(tools: readonly Tool[]): Tool[] {
+  return tools.filter((tool) => !tool.removed);
+}
+
+/** Same server, same category first; then the same name elsewhere; then the same category elsewhere. */
+export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameServer: Tool[]; elsewhere: Tool[] } {
+  const sameServer = (catalog.toolsByServer.get(tool.server) ?? [])
+    .filter((other) => other.category === tool.category && other.id !== tool.id && !other.removed)
+    .slice(0, limit);
+  const elsewhere: Tool[] = [];
+  for (const other of catalog.sameName.get(tool.name.toLowerCase()) ?? []) {
+    if (other.server !== tool.server && elsewhere.length < limit) elsewhere.push(other);
+  }
+  const pool = catalog.byCategory.get(tool.category) ?? [];
+  if (pool.length > 0 && elsewhere.length < limit) {
+    // Start from a stable position derived from the tool, so neighbours differ per page
+    // without scanning the whole list.
+    let start = 0;
+    for (let i = 0; i < tool.id.length; i++) start = (start * 31 + tool.id.charCodeAt(i)) >>> 0;
+    for (let step = 0; step < Math.min(pool.length, 50) && elsewhere.length < limit; step++) {
+      const other = pool[(start + step) % pool.length]!;
+      if (other.server !== tool.server && !elsewhere.includes(other)) elsewhere.push(other);
+    }
+  }
+  return { sameServer, elsewhere };
+}
+
+export function toolPolicyInput(tool: Tool) {
+  return { name: tool.name, category: tool.category, risk: tool.risk, arguments: tool.arguments };
+}
+
+export function hiddenByDefault(tool: Tool): boolean {
+  return isHiddenByDefault(tool);
+}

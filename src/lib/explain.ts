@@ -1,0 +1,32 @@
+import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../schemas/risk.ts';
+import type { ArgumentFinding } from './classify.ts';
+import { ARGUMENT_KIND_LABELS } from './lexicon.ts';
+
+export interface ExplainInput {
+  name: string;
+  category: Category;
+  risk: Risk;
+  arguments: readonly ArgumentFinding[];
+  argumentCount: number;
+  required: readonly string[];
+  annotations?: { readOnlyHint?: boolean | undefined; destructiveHint?: boolean | undefined; openWorldHint?: boolean | undefined } | undefined;
+}
+
+/** "What it does on <server>": our own words from category and definition, never the tool's text. */
+export function whatItDoes(tool: ExplainInput, serverName: string): string[] {
+  const sentences = [`On ${serverName}, ${tool.name} is a ${CATEGORY_LABELS[tool.category]} tool: it ${CATEGORY_SUMMARIES[tool.category]}.`];
+  if (tool.argumentCount === 0) sentences.push('It takes no arguments, so a caller cannot steer it.');
+  else {
+    sentences.push(
+      `It takes ${tool.argumentCount} argument${tool.argumentCount === 1 ? '' : 's'}${tool.required.length > 0 ? `, of which ${tool.required.length} ${tool.required.length === 1 ? 'is' : 'are'} required` : ', all optional'}.`,
+    );
+  }
+  const kinds = [...new Set(tool.arguments.map((arg) => arg.kind))];
+  if (kinds.length > 0) sentences.push(`The caller supplies ${kinds.map((kind) => ARGUMENT_KIND_LABELS[kind]).join(', ')}.`);
+  if (tool.annotations?.openWorldHint) sentences.push('The server says it reaches outside systems.');
+  return sentences;
+}
+
+export function riskHeadline(risk: Risk, category: Category): string {
+  return `${RISK_LABELS[risk]} risk · ${CATEGORY_LABELS[category]}`;
+}

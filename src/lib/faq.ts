@@ -1,0 +1,79 @@
+import type { Policy } from '../schemas/policy.ts';
+import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../schemas/risk.ts';
+import { describePolicyFor, type PolicyAlternative } from './policy.ts';
+
+export interface FaqItem {
+  question: string;
+  answer: string;
+}
+
+export interface FaqInput {
+  name: string;
+  serverName: string;
+  category: Category;
+  risk: Risk;
+  rationale: readonly string[];
+  conflicts: readonly string[];
+  attackTitles: readonly string[];
+  policy: Policy;
+  alternatives: readonly PolicyAlternative[];
+}
+
+/**
+ * Questions a reader asks about a tool, answered from the same policy object the page
+ * shows, so the FAQ and the policy block cannot disagree.
+ */
+export function toolFaq(input: FaqInput): FaqItem[] {
+  const { name } = input;
+  const items: FaqItem[] = [
+    {
+      question: `What does ${name} do?`,
+      answer: `${name} is a ${CATEGORY_LABELS[input.category]} tool on ${input.serverName}: it ${CATEGORY_SUMMARIES[input.category]}.`,
+    },
+    {
+      question: `How risky is ${name}?`,
+      answer: `${RISK_LABELS[input.risk]}. ${input.rationale.join(' ')}`,
+    },
+    {
+      question: `What gateway policy should I use for ${name}?`,
+      answer: `The recommended policy.json: ${describePolicyFor(input.policy, name).join(' ')}`,
+    },
+  ];
+  const hide = input.alternatives.find((alternative) => alternative.id === 'hide');
+  if (hide) {
+    items.push({ question: `How do I block ${name} completely?`, answer: describePolicyFor(hide.policy, name).join(' ') });
+  } else {
+    const allow = input.alternatives.find((alternative) => alternative.id === 'allow-with-conditions');
+    if (allow) items.push({ question: `What if an agent really needs ${name}?`, answer: `${allow.summary} ${describePolicyFor(allow.policy, name).join(' ')}` });
+  }
+  if (input.attackTitles.length > 0) {
+    items.push({ question: `Which attacks apply to ${name}?`, answer: `${input.attackTitles.join('; ')}.` });
+  }
+  if (input.conflicts.length > 0) {
+    items.push({ question: `Can I trust the annotations of ${name}?`, answer: `No. ${input.conflicts.join(' ')}` });
+  }
+  return items;
+}
+
+/** FAQPage structured data (schema.org). */
+export function faqJsonLd(items: readonly FaqItem[]): Record<string, unknown> {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'FAQPage',
+    mainEntity: items.map((item) => ({
+      '@type': 'Question',
+      name: item.question,
+      acceptedAnswer: { '@type': 'Answer', text: item.answer },
+    })),
+  };
+}
+
+/** JSON safe to place inside a <script> element: no "</script>", no HTML comment openers. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
