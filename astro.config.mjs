@@ -13,6 +13,8 @@ const site = process.env.ATLAS_SITE || 'http://localhost:4321';
 const base = process.env.ATLAS_BASE || '/';
 
 export default defineConfig({
+  // Separate caches let tests build several catalogues without sharing a content store.
+  ...(process.env.ATLAS_CACHE_DIR ? { cacheDir: process.env.ATLAS_CACHE_DIR } : {}),
   site,
   base,
   trailingSlash: 'always',

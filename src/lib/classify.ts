@@ -6,6 +6,7 @@ import {
   ARGUMENT_KINDS,
   ARGUMENT_KIND_LABELS,
   COMPOUND_VERBS,
+  FINANCIAL_NOUNS,
   OUTPUT_ARGUMENT,
   SEVERE_PATTERN,
   DESCRIPTION_PHRASES,
@@ -164,6 +165,12 @@ export function classifyTool(tool: ToolDefinition): Classification {
       detail: `The name contains the verb ${quote(hit.verb)}, which ${verbMeaning(hit.category)}.`,
       suggests: hit.category,
     });
+  }
+
+  const moneyNoun = nameWords.find((word) => FINANCIAL_NOUNS.has(word));
+  if (moneyNoun && nameVerb && nameVerb.category !== 'read') {
+    vote('financial', 4);
+    evidence.push({ kind: 'name', match: moneyNoun, detail: `The name acts on ${quote(moneyNoun)}, which moves money.`, suggests: 'financial' });
   }
 
   // 2. The description: its leading verb, then known phrases.

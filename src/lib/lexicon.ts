@@ -44,6 +44,9 @@ export const VERBS: Record<Category, readonly string[]> = {
   ],
 };
 
+/** Nouns in a tool's name that make any verb on them a money movement: `create_payment`, `issue_refund`. */
+export const FINANCIAL_NOUNS = new Set(['payment', 'payments', 'invoice', 'invoices', 'refund', 'refunds', 'payout', 'payouts', 'charge', 'charges', 'transaction', 'transactions', 'checkout', 'wallet', 'subscription', 'purchase', 'withdrawal']);
+
 /**
  * Verbs that keep their meaning as the second word of a compound name such as
  * `find_replace` or `read_and_delete` (most verbs there are nouns: `list_comment_threads`).
