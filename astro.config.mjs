@@ -2,6 +2,8 @@
 import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
+import { headersIntegration } from './src/integrations/headers.ts';
+import { pagefindIntegration } from './src/integrations/pagefind.ts';
 
 /**
  * Deployment is configured by environment, so one build command serves every host:
@@ -18,7 +20,7 @@ export default defineConfig({
   site,
   base,
   trailingSlash: 'always',
-  integrations: [mdx(), sitemap()],
+  integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/search/') }), pagefindIntegration(), headersIntegration()],
   build: {
     format: 'directory',
     // Page writes wait on the disk; more than 4 gained nothing on a 2-core machine.

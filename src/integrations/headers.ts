@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+
+/**
+ * The Content-Security-Policy every page is served with. The site runs only its own
+ * script files: no inline script, no eval. Pagefind's search needs WebAssembly
+ * ('wasm-unsafe-eval'); shiki colours tokens with style attributes ('unsafe-inline'
+ * in style-src, never in script-src).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** `_headers` in the format Netlify and Cloudflare Pages read, with paths under the site's base. */
+export function headersFile(base: string): string {
+  const root = base.endsWith('/') ? base : `${base}/`;
+  return [
+    `${root}*`,
+    `  Content-Security-Policy: ${CONTENT_SECURITY_POLICY}`,
+    '  X-Content-Type-Options: nosniff',
+    '  Referrer-Policy: strict-origin-when-cross-origin',
+    '  Cache-Control: public, max-age=0, must-revalidate',
+    '',
+    // Astro's assets carry a content hash in their names, so they never change.
+    `${root}_astro/*`,
+    '  Cache-Control: public, max-age=31536000, immutable',
+    '',
+    // Pagefind's fragments are hashed, its entry files are not: cache briefly.
+    `${root}pagefind/*`,
+    '  Cache-Control: public, max-age=3600',
+    '',
+  ].join('\n');
+}
+
+export function headersIntegration(): AstroIntegration {
+  let base = '/';
+  return {
+    name: 'policy-atlas-headers',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        base = config.base;
+      },
+      'astro:build:done': ({ dir }) => {
+        writeFileSync(join(fileURLToPath(dir), '_headers'), headersFile(base));
+      },
+    },
+  };
+}

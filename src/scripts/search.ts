@@ -1,0 +1,144 @@
+/**
+ * The search page: a custom element over Pagefind's JS API. Pagefind's own bundle is
+ * fetched only here, when a reader opens search. Result text is rebuilt from text
+ * nodes, so nothing in an index entry is ever parsed into live markup.
+ */
+
+interface PagefindResultData {
+  url: string;
+  excerpt: string;
+  meta: Record<string, string | undefined>;
+}
+interface PagefindSearch {
+  results: Array<{ data: () => Promise<PagefindResultData> }>;
+  filters: Record<string, Record<string, number>>;
+  unfilteredResultCount: number;
+}
+interface Pagefind {
+  options: (options: { baseUrl: string }) => Promise<void>;
+  filters: () => Promise<Record<string, Record<string, number>>>;
+  search: (query: string | null, options: { filters: Record<string, string> }) => Promise<PagefindSearch | null>;
+}
+
+const PAGE_SIZE = 20;
+
+export class AtlasSearch extends HTMLElement {
+  #pagefind: Promise<Pagefind> | undefined;
+  #results: PagefindSearch['results'] = [];
+  #shown = 0;
+  #run = 0;
+
+  connectedCallback() {
+    const form = this.querySelector('form')!;
+    const input = this.querySelector<HTMLInputElement>('input[name="q"]')!;
+    const params = new URLSearchParams(location.search);
+    input.value = params.get('q') ?? '';
+    for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-filter]')) {
+      select.value = params.get(select.name) ?? '';
+      select.addEventListener('change', () => this.search());
+    }
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.search();
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.search(), 150);
+    });
+    this.querySelector('.more')!.addEventListener('click', () => void this.showMore());
+    void this.search();
+  }
+
+  #load(): Promise<Pagefind> {
+    this.#pagefind ??= (async () => {
+      const bundle = this.dataset['bundle']!;
+      const pagefind = (await import(/* @vite-ignore */ `${bundle}pagefind.js`)) as Pagefind;
+      await pagefind.options({ baseUrl: this.dataset['base']! });
+      return pagefind;
+    })();
+    return this.#pagefind;
+  }
+
+  async search() {
+    const run = ++this.#run;
+    const query = this.querySelector<HTMLInputElement>('input[name="q"]')!.value.trim();
+    const filters: Record<string, string> = {};
+    for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-filter]')) {
+      if (select.value) filters[select.dataset['filter']!] = select.value;
+    }
+    this.#syncUrl(query, filters);
+    const summary = this.querySelector('.summary')!;
+    const pagefind = await this.#load();
+    const hasFilter = Object.keys(filters).length > 0;
+    const search = query || hasFilter ? await pagefind.search(query || null, { filters }) : null;
+    const counts = search?.filters ?? (await pagefind.filters());
+    // A newer search started while this one waited: let it win.
+    if (run !== this.#run) return;
+    this.#updateCounts(counts);
+    this.querySelector('.results')!.replaceChildren();
+    this.#results = search?.results ?? [];
+    this.#shown = 0;
+    summary.textContent = search
+      ? `${this.#results.length} result${this.#results.length === 1 ? '' : 's'}${query ? ` for “${query}”` : ''}`
+      : 'Type a tool or server name, or pick a filter.';
+    await this.showMore();
+  }
+
+  async showMore() {
+    const run = this.#run;
+    const batch = await Promise.all(this.#results.slice(this.#shown, this.#shown + PAGE_SIZE).map((r) => r.data()));
+    if (run !== this.#run) return;
+    const list = this.querySelector('.results')!;
+    for (const data of batch) list.append(resultItem(data));
+    this.#shown += batch.length;
+    this.querySelector<HTMLButtonElement>('.more')!.hidden = this.#shown >= this.#results.length;
+  }
+
+  #updateCounts(counts: Record<string, Record<string, number>>) {
+    for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-filter]')) {
+      const byValue = counts[select.dataset['filter']!] ?? {};
+      for (const option of select.options) {
+        if (!option.value) continue;
+        option.textContent = `${option.value} (${byValue[option.value] ?? 0})`;
+      }
+    }
+  }
+
+  #syncUrl(query: string, filters: Record<string, string>) {
+    const params = new URLSearchParams();
+    if (query) params.set('q', query);
+    for (const [key, value] of Object.entries(filters)) params.set(key, value);
+    const search = params.toString();
+    history.replaceState(null, '', search ? `?${search}` : location.pathname);
+  }
+}
+
+function resultItem(data: PagefindResultData): HTMLLIElement {
+  const item = document.createElement('li');
+  const link = document.createElement('a');
+  link.href = data.url;
+  link.textContent = data.meta['title'] ?? data.url;
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = [data.meta['server'] && `on ${data.meta['server']}`, data.meta['risk'] && `${data.meta['risk']} risk`].filter(Boolean).join(' · ');
+  const excerpt = document.createElement('p');
+  excerpt.append(...safeExcerpt(data.excerpt));
+  item.append(link, meta, excerpt);
+  return item;
+}
+
+/** Pagefind excerpts are HTML with <mark>; keep only text and the marks, parsed in an inert document. */
+function safeExcerpt(html: string): Node[] {
+  const inert = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  const nodes: Node[] = [];
+  for (const node of inert.body.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) nodes.push(document.createTextNode(node.textContent ?? ''));
+    else if (node.nodeName === 'MARK') {
+      const mark = document.createElement('mark');
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else nodes.push(document.createTextNode(node.textContent ?? ''));
+  }
+  return nodes;
+}

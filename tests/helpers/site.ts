@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importServer, readToolsListFile } from '../../src/lib/importer.ts';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BuildResult {
+  status: number | null;
+  output: string;
+  outDir: string;
+}
+
+/** Builds the site for real with the project's own Astro and Node, into a fresh folder. */
+export function buildSite(options: { contentDir: string; base?: string; site?: string }): BuildResult {
+  const work = mkdtempSync(join(tmpdir(), 'atlas-build-'));
+  const outDir = join(work, 'dist');
+  // Vitest exposes Vite's own variables (BASE_URL, MODE, …) in process.env; a child
+  // Astro build would take them as its own and lose the base.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR'].includes(key) && !key.startsWith('VITE')),
+  );
+  const result = spawnSync(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
+    cwd: repoRoot,
+    env: {
+      ...inherited,
+      ATLAS_CONTENT: options.contentDir,
+      ATLAS_CACHE_DIR: join(work, 'cache'),
+      ATLAS_BASE: options.base ?? '/',
+      ATLAS_SITE: options.site ?? 'https://atlas.example',
+      ASTRO_TELEMETRY_DISABLED: '1',
+    },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
+}
+
+/** Imports the test tools-lists into a fresh catalogue folder. */
+export function fixtureCatalog(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-content-'));
+  const lists = join(repoRoot, 'tests/fixtures/tools-lists');
+  for (const name of readdirSync(lists).sort()) {
+    const { tools, server } = readToolsListFile(join(lists, name));
+    importServer({ tools, server, source: { kind: 'file', file: name }, transport: 'unknown', contentDir: dir, today: '2026-11-01', origin: name });
+  }
+  return dir;
+}
+
+export function htmlFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.html')) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
+    if (code[0] === '#') return String.fromCodePoint(code[1]?.toLowerCase() === 'x' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10));
+    return ENTITIES[code] ?? whole;
+  });
+}
+
+/** The text of every policy code block on a page, as a reader would copy it. */
+export function codeBlocks(html: string): string[] {
+  return [...html.matchAll(/<pre class="shiki[^>]*>([\s\S]*?)<\/pre>/g)].map((m) => decodeEntities(m[1]!.replace(/<[^>]+>/g, '')));
+}
+
+/**
+ * Internal links and assets that do not resolve to a file in dist. Every internal
+ * URL must start with the base; anything else is broken on a sub-path deploy.
+ */
+export function brokenLinks(outDir: string, base: string): string[] {
+  const prefix = base.endsWith('/') ? base : `${base}/`;
+  const broken = new Set<string>();
+  for (const file of htmlFiles(outDir)) {
+    const html = readFileSync(file, 'utf8');
+    for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
+      const raw = decodeEntities(match[1]!);
+      if (/^(https?:|mailto:|data:|#)/.test(raw) || raw === '') continue;
+      const from = relative(outDir, file);
+      if (!raw.startsWith(prefix)) {
+        broken.add(`${from}: ${raw} (not under base ${prefix})`);
+        continue;
+      }
+      const path = decodeURIComponent(raw.slice(prefix.length).split(/[?#]/)[0]!);
+      const target = join(outDir, path);
+      const ok = path === '' || path.endsWith('/') ? existsSync(join(target, 'index.html')) : existsSync(target);
+      if (!ok) broken.add(`${from}: ${raw}`);
+    }
+  }
+  return [...broken];
+}
