@@ -3,7 +3,9 @@
 // and the CLI share src/schemas without a build step.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  console.error(`atlas needs Node 22.18 or later (this is ${process.version}). Run it through npm (npx atlas, npm run atlas) so the project's pinned Node is used.`);
+  console.error(
+    `atlas needs Node 22.18 or later (this is ${process.version}). Run it through npm (npx atlas, npm run atlas) so the project's pinned Node is used.`,
+  );
   process.exit(1);
 }
 const { main } = await import('../src/cli/main.ts');

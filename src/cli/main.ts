@@ -26,7 +26,9 @@ export function formatImportSummary(result: ImportResult): string {
   for (const { name, fields } of result.changed) lines.push(`  changed: ${JSON.stringify(name)} (${fields.join(', ')})`);
   for (const name of result.removed) lines.push(`  removed: ${JSON.stringify(name)}`);
   for (const clash of result.clashes) {
-    lines.push(`  slug clash: ${JSON.stringify(clash.name)} and ${JSON.stringify(clash.clashesWith)} slug alike; ${JSON.stringify(clash.name)} gets /${clash.slug}/`);
+    lines.push(
+      `  slug clash: ${JSON.stringify(clash.name)} and ${JSON.stringify(clash.clashesWith)} slug alike; ${JSON.stringify(clash.name)} gets /${clash.slug}/`,
+    );
   }
   return lines.join('\n');
 }

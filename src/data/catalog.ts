@@ -115,7 +115,21 @@ async function build(): Promise<Catalog> {
   const riskCounts = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, byRisk.get(risk)!.length])) as Record<Risk, number>;
   const categoryCounts = Object.fromEntries(CATEGORIES.map((c) => [c, byCategory.get(c)!.length])) as Record<Category, number>;
   const attacks = new Map(ATTACK_IDS.map((id) => [id, attackEntries.find((entry) => entry.id === id)!]));
-  return { attacks, servers, serverBySlug, tools, toolById, toolsByServer, byRisk, byCategory, byAttack, poisoned, sameName, riskCounts, categoryCounts };
+  return {
+    attacks,
+    servers,
+    serverBySlug,
+    tools,
+    toolById,
+    toolsByServer,
+    byRisk,
+    byCategory,
+    byAttack,
+    poisoned,
+    sameName,
+    riskCounts,
+    categoryCounts,
+  };
 }
 
 let catalog: Promise<Catalog> | undefined;

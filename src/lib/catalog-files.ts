@@ -43,7 +43,8 @@ export function problemsFromIssues(file: string, data: unknown, issues: readonly
       const name = (tools?.[index] as { name?: unknown } | undefined)?.name;
       return { file, entry: `tool ${displayName(name)} (tools[${index}])`, field: rest.join('.'), message: issue.message };
     }
-    if (head === 'server') return { file, entry: 'server', field: [index, ...rest].filter((p) => p !== undefined).join('.'), message: issue.message };
+    if (head === 'server')
+      return { file, entry: 'server', field: [index, ...rest].filter((p) => p !== undefined).join('.'), message: issue.message };
     return { file, entry: '(file)', field: issue.path.join('.'), message: issue.message };
   });
 }
@@ -73,13 +74,23 @@ export function parseServerFile(file: string, text: string, expectedSlug?: strin
   const server = result.data;
   const problems: ContentProblem[] = [];
   if (expectedSlug !== undefined && server.server.slug !== expectedSlug) {
-    problems.push({ file, entry: 'server', field: 'slug', message: `is ${JSON.stringify(server.server.slug)} but the file is named ${expectedSlug}.json; they must match` });
+    problems.push({
+      file,
+      entry: 'server',
+      field: 'slug',
+      message: `is ${JSON.stringify(server.server.slug)} but the file is named ${expectedSlug}.json; they must match`,
+    });
   }
   const seenNames = new Map<string, number>();
   server.tools.forEach((tool, index) => {
     const first = seenNames.get(tool.name);
     if (first !== undefined) {
-      problems.push({ file, entry: `tool ${displayName(tool.name)} (tools[${index}])`, field: 'name', message: `duplicates tools[${first}]; tool names must be unique within a server` });
+      problems.push({
+        file,
+        entry: `tool ${displayName(tool.name)} (tools[${index}])`,
+        field: 'name',
+        message: `duplicates tools[${first}]; tool names must be unique within a server`,
+      });
     } else seenNames.set(tool.name, index);
   });
   const seenSlugs = new Map<string, number>();
@@ -119,9 +130,13 @@ export function serversDir(dir: string): string {
 export function readCatalog(dir: string): LoadedServer[] {
   const folder = serversDir(dir);
   if (!existsSync(folder)) {
-    throw new ContentError([{ file: folder, entry: '(folder)', field: '', message: 'does not exist; a catalogue keeps one JSON file per server in servers/' }]);
+    throw new ContentError([
+      { file: folder, entry: '(folder)', field: '', message: 'does not exist; a catalogue keeps one JSON file per server in servers/' },
+    ]);
   }
-  const names = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+  const names = readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   const servers: LoadedServer[] = [];
   const problems: ContentProblem[] = [];
   for (const name of names) {

@@ -152,7 +152,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
   for (const word of nameWords) {
     if (word === 'and' || word === 'or' || word === 'then') continue;
     const hit = verbCategory(word);
-    const compound = previousWasVerb && hit !== undefined && COMPOUND_VERBS.has(hit.verb);
+    const compound: boolean = previousWasVerb && hit !== undefined && COMPOUND_VERBS.has(hit.verb);
     previousWasVerb = hit !== undefined && (nameVerb === undefined || compound);
     if (!hit) continue;
     // The second verb of a compound (`find_replace`) names the effect that matters.
@@ -170,7 +170,12 @@ export function classifyTool(tool: ToolDefinition): Classification {
   const moneyNoun = nameWords.find((word) => FINANCIAL_NOUNS.has(word));
   if (moneyNoun && nameVerb && nameVerb.category !== 'read') {
     vote('financial', 4);
-    evidence.push({ kind: 'name', match: moneyNoun, detail: `The name acts on ${quote(moneyNoun)}, which moves money.`, suggests: 'financial' });
+    evidence.push({
+      kind: 'name',
+      match: moneyNoun,
+      detail: `The name acts on ${quote(moneyNoun)}, which moves money.`,
+      suggests: 'financial',
+    });
   }
 
   // 2. The description: its leading verb, then known phrases.
@@ -218,14 +223,28 @@ export function classifyTool(tool: ToolDefinition): Classification {
   const hints = tool.annotations ?? {};
   if (hints.destructiveHint === true && hints.readOnlyHint !== true) {
     vote('destructive', 2);
-    evidence.push({ kind: 'annotation', match: 'destructiveHint: true', detail: 'The server marks it destructive (destructiveHint).', suggests: 'destructive' });
+    evidence.push({
+      kind: 'annotation',
+      match: 'destructiveHint: true',
+      detail: 'The server marks it destructive (destructiveHint).',
+      suggests: 'destructive',
+    });
   }
   if (hints.readOnlyHint === true) {
     vote('read', 1.5);
-    evidence.push({ kind: 'annotation', match: 'readOnlyHint: true', detail: 'The server marks it read-only (readOnlyHint), a claim the classifier checks against the rest of the definition.', suggests: 'read' });
+    evidence.push({
+      kind: 'annotation',
+      match: 'readOnlyHint: true',
+      detail: 'The server marks it read-only (readOnlyHint), a claim the classifier checks against the rest of the definition.',
+      suggests: 'read',
+    });
   }
   if (hints.openWorldHint === true) {
-    evidence.push({ kind: 'annotation', match: 'openWorldHint: true', detail: 'The server says it reaches an open world of outside systems (openWorldHint).' });
+    evidence.push({
+      kind: 'annotation',
+      match: 'openWorldHint: true',
+      detail: 'The server says it reaches an open world of outside systems (openWorldHint).',
+    });
   }
 
   // 5. Decide the category: highest score; ties go to the more severe category.
@@ -240,7 +259,12 @@ export function classifyTool(tool: ToolDefinition): Classification {
   const outputArg = args.find((arg) => arg.kind === 'path' && OUTPUT_ARGUMENT.test(arg.path.split('.').pop() ?? ''));
   if (category === 'read' && outputArg) {
     category = 'write';
-    evidence.push({ kind: 'argument', match: outputArg.path, detail: `It writes its result to a path the caller chooses (${quote(outputArg.path)}).`, suggests: 'write' });
+    evidence.push({
+      kind: 'argument',
+      match: outputArg.path,
+      detail: `It writes its result to a path the caller chooses (${quote(outputArg.path)}).`,
+      suggests: 'write',
+    });
   }
   if (category === 'write' && evidence.some((e) => e.kind === 'description' && /overwrit/i.test(e.match))) {
     category = 'destructive';
@@ -263,7 +287,9 @@ export function classifyTool(tool: ToolDefinition): Classification {
   // 7. Annotations that contradict the evidence.
   const conflicts: string[] = [];
   if (hints.readOnlyHint === true && category !== 'read') {
-    conflicts.push(`Annotated read-only (readOnlyHint), but the ${nameVerb && nameVerb.category === category ? `name's verb ${quote(nameVerb.verb)}` : 'definition'} says it is ${CATEGORY_LABELS[category]}.`);
+    conflicts.push(
+      `Annotated read-only (readOnlyHint), but the ${nameVerb && nameVerb.category === category ? `name's verb ${quote(nameVerb.verb)}` : 'definition'} says it is ${CATEGORY_LABELS[category]}.`,
+    );
   }
   if (hints.readOnlyHint === true && secrets) {
     conflicts.push(`Annotated read-only, which reads as harmless, but it exposes ${quote(secrets[0])}: reading secrets is how they leak.`);
@@ -294,15 +320,46 @@ export function classifyTool(tool: ToolDefinition): Classification {
     evidence.push({ kind: 'model-instruction', match, detail: `The ${field} ${why}: ${quote(match)}.` });
   }
   const poisoned = hidden.length > 0 || instructions.length > 0;
-  if (poisoned) risk = maxRisk(risk, hidden.some((h) => h.findings.some((f) => f.class === 'tag' || f.class === 'bidi' || f.class === 'ansi-escape')) || instructions.length > 0 ? 'critical' : 'high');
+  if (poisoned)
+    risk = maxRisk(
+      risk,
+      hidden.some((h) => h.findings.some((f) => f.class === 'tag' || f.class === 'bidi' || f.class === 'ansi-escape')) ||
+        instructions.length > 0
+        ? 'critical'
+        : 'high',
+    );
 
   // 9. Confidence: how clearly the winning category beats the runner-up.
   const runnerUp = ranked.find((c) => c !== category) ?? category;
   const margin = scores[category] - scores[runnerUp];
-  const confidence = noSignal ? 0.3 : category !== top ? 0.6 : round2(Math.min(0.95, 0.45 + 0.5 * (margin / Math.max(scores[category], 1)) + (scores[category] >= 3 ? 0.1 : 0)));
+  const confidence = noSignal
+    ? 0.3
+    : category !== top
+      ? 0.6
+      : round2(Math.min(0.95, 0.45 + 0.5 * (margin / Math.max(scores[category], 1)) + (scores[category] >= 3 ? 0.1 : 0)));
 
-  const rationale = buildRationale({ tool, category, risk, riskReason, evidence, conflicts, poisoned, hidden: hidden.length > 0, instructions: instructions.length > 0, noSignal });
-  const attackPatterns = attackPatternsFor({ category, argKinds, secrets: Boolean(secrets), outbound, openWorld: hints.openWorldHint === true, conflicts: conflicts.length > 0, hidden, instructions });
+  const rationale = buildRationale({
+    tool,
+    category,
+    risk,
+    riskReason,
+    evidence,
+    conflicts,
+    poisoned,
+    hidden: hidden.length > 0,
+    instructions: instructions.length > 0,
+    noSignal,
+  });
+  const attackPatterns = attackPatternsFor({
+    category,
+    argKinds,
+    secrets: Boolean(secrets),
+    outbound,
+    openWorld: hints.openWorldHint === true,
+    conflicts: conflicts.length > 0,
+    hidden,
+    instructions,
+  });
 
   return { category, risk, confidence, rationale, evidence, conflicts, attackPatterns };
 }
@@ -335,24 +392,64 @@ function riskFor(category: Category, reach: Reach): { risk: Risk; reason: string
   const { argKinds } = reach;
   switch (category) {
     case 'read':
-      if (reach.secrets) return { risk: 'high', reason: `it can return secrets (${quote(reach.secrets)}), which an injected prompt can then send elsewhere` };
-      if (argKinds.has('path') && reach.openWorld) return { risk: 'high', reason: 'it reads files chosen by the caller and reaches outside systems, so private data and an outbound channel meet in one call' };
-      if (argKinds.has('path')) return { risk: 'medium', reason: 'the caller chooses which file it reads, so a prompt-injected call can read files it was never meant to' };
-      if (argKinds.has('url')) return { risk: 'medium', reason: 'the caller chooses the URL it fetches, which can reach internal services or carry data out in the address' };
-      if (reach.openWorld) return { risk: 'medium', reason: 'it sends its input to outside systems and returns their content, which the model then reads as context' };
+      if (reach.secrets)
+        return {
+          risk: 'high',
+          reason: `it can return secrets (${quote(reach.secrets)}), which an injected prompt can then send elsewhere`,
+        };
+      if (argKinds.has('path') && reach.openWorld)
+        return {
+          risk: 'high',
+          reason:
+            'it reads files chosen by the caller and reaches outside systems, so private data and an outbound channel meet in one call',
+        };
+      if (argKinds.has('path'))
+        return {
+          risk: 'medium',
+          reason: 'the caller chooses which file it reads, so a prompt-injected call can read files it was never meant to',
+        };
+      if (argKinds.has('url'))
+        return {
+          risk: 'medium',
+          reason: 'the caller chooses the URL it fetches, which can reach internal services or carry data out in the address',
+        };
+      if (reach.openWorld)
+        return {
+          risk: 'medium',
+          reason: 'it sends its input to outside systems and returns their content, which the model then reads as context',
+        };
       return { risk: 'low', reason: 'it only returns data, though even reads get a limit against runaway loops' };
     case 'write':
-      if (reach.outbound || argKinds.has('recipient')) return { risk: 'high', reason: 'it sends data out, so an injected prompt can use it to exfiltrate what the agent can read' };
-      if (argKinds.has('credential')) return { risk: 'high', reason: 'it takes a credential as an argument, which puts a secret within reach of the model' };
-      if (argKinds.has('path') || argKinds.has('url')) return { risk: 'medium', reason: `the caller chooses ${argKinds.has('path') ? 'the path it writes to' : 'the URL it acts on'}, so the change can land outside what the user intended` };
+      if (reach.outbound || argKinds.has('recipient'))
+        return { risk: 'high', reason: 'it sends data out, so an injected prompt can use it to exfiltrate what the agent can read' };
+      if (argKinds.has('credential'))
+        return { risk: 'high', reason: 'it takes a credential as an argument, which puts a secret within reach of the model' };
+      if (argKinds.has('path') || argKinds.has('url'))
+        return {
+          risk: 'medium',
+          reason: `the caller chooses ${argKinds.has('path') ? 'the path it writes to' : 'the URL it acts on'}, so the change can land outside what the user intended`,
+        };
       return { risk: 'medium', reason: 'its changes persist beyond the conversation' };
     case 'execute':
-      if (argKinds.has('command')) return { risk: 'critical', reason: 'it runs a shell command the caller supplies: command injection gives an attacker the server’s full authority' };
-      if (argKinds.has('code') || argKinds.has('sql')) return { risk: 'high', reason: `it runs ${argKinds.has('sql') ? 'a query' : 'code'} the caller supplies, so an injected prompt chooses what runs` };
+      if (argKinds.has('command'))
+        return {
+          risk: 'critical',
+          reason: 'it runs a shell command the caller supplies: command injection gives an attacker the server’s full authority',
+        };
+      if (argKinds.has('code') || argKinds.has('sql'))
+        return {
+          risk: 'high',
+          reason: `it runs ${argKinds.has('sql') ? 'a query' : 'code'} the caller supplies, so an injected prompt chooses what runs`,
+        };
       return { risk: 'medium', reason: 'it starts work on the server, though the definition shows no argument that carries code' };
     case 'destructive':
-      if (reach.severe) return { risk: 'critical', reason: 'it deletes permanently or in bulk (recursively, whole databases), with no undo' };
-      if (reach.touchesFiles || reach.openWorld) return { risk: 'high', reason: `it deletes or overwrites ${reach.touchesFiles ? 'files' : 'data in outside systems'}, and a gateway cannot undo that` };
+      if (reach.severe)
+        return { risk: 'critical', reason: 'it deletes permanently or in bulk (recursively, whole databases), with no undo' };
+      if (reach.touchesFiles || reach.openWorld)
+        return {
+          risk: 'high',
+          reason: `it deletes or overwrites ${reach.touchesFiles ? 'files' : 'data in outside systems'}, and a gateway cannot undo that`,
+        };
       return { risk: 'medium', reason: 'it deletes or discards data, though within the server’s own working state' };
     case 'financial':
       if (argKinds.has('amount')) return { risk: 'critical', reason: 'it moves money in an amount the caller chooses' };
@@ -375,7 +472,9 @@ function buildRationale(input: {
   const { category, risk, evidence } = input;
   const sentences: string[] = [];
   if (input.noSignal) {
-    sentences.push(`Treated as ${CATEGORY_LABELS[category]} with low confidence: nothing in the definition points to a side effect, so review it by hand.`);
+    sentences.push(
+      `Treated as ${CATEGORY_LABELS[category]} with low confidence: nothing in the definition points to a side effect, so review it by hand.`,
+    );
   } else {
     const support = evidence.filter((e) => e.suggests === category).slice(0, 2);
     const reasons = support.map((e) => e.detail.replace(/\.$/, '').replace(/^The /, 'the '));
@@ -384,11 +483,20 @@ function buildRationale(input: {
   sentences.push(`${RISK_LABELS[risk]} risk: ${input.riskReason}.`);
   const args = evidence.filter((e) => e.kind === 'argument');
   if (args.length > 0) {
-    sentences.push(`Arguments to constrain: ${args.slice(0, 4).map((e) => e.match).join(', ')}${args.length > 4 ? ` and ${args.length - 4} more` : ''}.`);
+    sentences.push(
+      `Arguments to constrain: ${args
+        .slice(0, 4)
+        .map((e) => e.match)
+        .join(', ')}${args.length > 4 ? ` and ${args.length - 4} more` : ''}.`,
+    );
   }
   if (input.conflicts.length > 0) sentences.push('Its annotations disagree with what it does; trust the evidence, not the hints.');
-  if (input.hidden) sentences.push('Its definition hides characters a reader cannot see but a model reads, a tool-poisoning technique; risk is raised accordingly.');
-  if (input.instructions) sentences.push('Its text addresses the model directly with instructions, the signature of tool poisoning; risk is raised accordingly.');
+  if (input.hidden)
+    sentences.push(
+      'Its definition hides characters a reader cannot see but a model reads, a tool-poisoning technique; risk is raised accordingly.',
+    );
+  if (input.instructions)
+    sentences.push('Its text addresses the model directly with instructions, the signature of tool poisoning; risk is raised accordingly.');
   return sentences;
 }
 
@@ -434,4 +542,3 @@ function attackPatternsFor(input: {
   if (input.instructions.some((i) => /tool/i.test(i.match))) ids.add('tool-shadowing');
   return [...ids];
 }
-

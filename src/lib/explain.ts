@@ -9,12 +9,15 @@ export interface ExplainInput {
   arguments: readonly ArgumentFinding[];
   argumentCount: number;
   required: readonly string[];
-  annotations?: { readOnlyHint?: boolean | undefined; destructiveHint?: boolean | undefined; openWorldHint?: boolean | undefined } | undefined;
+  annotations?:
+    { readOnlyHint?: boolean | undefined; destructiveHint?: boolean | undefined; openWorldHint?: boolean | undefined } | undefined;
 }
 
 /** "What it does on <server>": our own words from category and definition, never the tool's text. */
 export function whatItDoes(tool: ExplainInput, serverName: string): string[] {
-  const sentences = [`On ${serverName}, ${tool.name} is a ${CATEGORY_LABELS[tool.category]} tool: it ${CATEGORY_SUMMARIES[tool.category]}.`];
+  const sentences = [
+    `On ${serverName}, ${tool.name} is a ${CATEGORY_LABELS[tool.category]} tool: it ${CATEGORY_SUMMARIES[tool.category]}.`,
+  ];
   if (tool.argumentCount === 0) sentences.push('It takes no arguments, so a caller cannot steer it.');
   else {
     sentences.push(

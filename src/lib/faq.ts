@@ -44,7 +44,11 @@ export function toolFaq(input: FaqInput): FaqItem[] {
     items.push({ question: `How do I block ${name} completely?`, answer: describePolicyFor(hide.policy, name).join(' ') });
   } else {
     const allow = input.alternatives.find((alternative) => alternative.id === 'allow-with-conditions');
-    if (allow) items.push({ question: `What if an agent really needs ${name}?`, answer: `${allow.summary} ${describePolicyFor(allow.policy, name).join(' ')}` });
+    if (allow)
+      items.push({
+        question: `What if an agent really needs ${name}?`,
+        answer: `${allow.summary} ${describePolicyFor(allow.policy, name).join(' ')}`,
+      });
   }
   if (input.attackTitles.length > 0) {
     items.push({ question: `Which attacks apply to ${name}?`, answer: `${input.attackTitles.join('; ')}.` });

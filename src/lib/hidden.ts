@@ -5,15 +5,7 @@
  * controls. We find each one, name it, and split text into visible and revealed parts.
  */
 
-export const HIDDEN_CLASSES = [
-  'zero-width',
-  'bidi',
-  'tag',
-  'variation-selector',
-  'format',
-  'ansi-escape',
-  'control',
-] as const;
+export const HIDDEN_CLASSES = ['zero-width', 'bidi', 'tag', 'variation-selector', 'format', 'ansi-escape', 'control'] as const;
 export type HiddenClass = (typeof HIDDEN_CLASSES)[number];
 
 export const HIDDEN_CLASS_LABELS: Record<HiddenClass, string> = {
@@ -54,6 +46,7 @@ const NAMES: Record<number, string> = {
 const ORDINARY_CONTROLS = new Set([0x09, 0x0a, 0x0d]);
 
 // ESC followed by a CSI, OSC or single-character sequence; C1 CSI (U+009B) too.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ANSI_PATTERN = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])|\u009b[0-?]*[ -/]*[@-~]/y;
 
 export function classifyCodePoint(cp: number): HiddenClass | undefined {
@@ -73,9 +66,7 @@ export function codePointLabel(cp: number): string {
   return name ? `${hex} ${name}` : hex;
 }
 
-export type TextSegment =
-  | { kind: 'text'; text: string }
-  | { kind: 'hidden'; class: HiddenClass; text: string; label: string };
+export type TextSegment = { kind: 'text'; text: string } | { kind: 'hidden'; class: HiddenClass; text: string; label: string };
 
 /** Splits text into visible runs and hidden characters (or whole ANSI sequences). */
 export function revealHidden(text: string): TextSegment[] {
@@ -117,7 +108,9 @@ export function revealHidden(text: string): TextSegment[] {
 }
 
 // A quick pre-check so the common case (clean text) costs one regex test.
-const ANY_SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\uddef]|\p{Cf}/u;
+const ANY_SUSPECT =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- matching invisible and control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]|\p{Cf}/u;
 
 export function hasHidden(text: string): boolean {
   return ANY_SUSPECT.test(text);

@@ -59,12 +59,23 @@ export function validateIncomingTools(origin: string, tools: unknown[]): McpTool
   tools.forEach((raw, index) => {
     const result = mcpToolSchema.safeParse(raw);
     if (!result.success) {
-      problems.push(...problemsFromIssues(origin, { tools }, result.error.issues.map((issue) => ({ ...issue, path: ['tools', index, ...issue.path] }))));
+      problems.push(
+        ...problemsFromIssues(
+          origin,
+          { tools },
+          result.error.issues.map((issue) => ({ ...issue, path: ['tools', index, ...issue.path] })),
+        ),
+      );
       return;
     }
     const first = seen.get(result.data.name);
     if (first !== undefined) {
-      problems.push({ file: origin, entry: `tool ${JSON.stringify(result.data.name)} (tools[${index}])`, field: 'name', message: `duplicates tools[${first}]; a server cannot list two tools with one name` });
+      problems.push({
+        file: origin,
+        entry: `tool ${JSON.stringify(result.data.name)} (tools[${index}])`,
+        field: 'name',
+        message: `duplicates tools[${first}]; a server cannot list two tools with one name`,
+      });
       return;
     }
     seen.set(result.data.name, index);
@@ -81,12 +92,22 @@ function changedFields(before: Partial<McpTool>, after: Partial<McpTool>): Array
 }
 
 /** Builds the new content file from the incoming tools and the existing file, if any. */
-export function mergeImport(input: ImportInput, existing: ServerFile | undefined): { file: ServerFile; result: Omit<ImportResult, 'file'> } {
+export function mergeImport(
+  input: ImportInput,
+  existing: ServerFile | undefined,
+): { file: ServerFile; result: Omit<ImportResult, 'file'> } {
   const incoming = validateIncomingTools(input.origin, input.tools);
   const rawSlug = input.slug ?? str(input.server['slug']) ?? baseSlug(str(input.server['name']) ?? 'server', 'server');
   const slugCheck = serverSlugSchema.safeParse(rawSlug);
   if (!slugCheck.success) {
-    throw new ContentError([{ file: input.origin, entry: 'server', field: 'slug', message: `${JSON.stringify(rawSlug)} ${slugCheck.error.issues[0]?.message ?? 'is not a valid slug'}` }]);
+    throw new ContentError([
+      {
+        file: input.origin,
+        entry: 'server',
+        field: 'slug',
+        message: `${JSON.stringify(rawSlug)} ${slugCheck.error.issues[0]?.message ?? 'is not a valid slug'}`,
+      },
+    ]);
   }
   const slug = slugCheck.data;
   const previous = new Map((existing?.tools ?? []).map((tool) => [tool.name, tool]));
@@ -107,7 +128,10 @@ export function mergeImport(input: ImportInput, existing: ServerFile | undefined
       history = {
         hash,
         firstSeen: before.history.firstSeen,
-        changes: [...before.history.changes, { date: input.today, fields: fields.length > 0 ? fields : ['description'], previousHash: before.history.hash }],
+        changes: [
+          ...before.history.changes,
+          { date: input.today, fields: fields.length > 0 ? fields : ['description'], previousHash: before.history.hash },
+        ],
       };
     } else {
       unchanged++;
@@ -135,7 +159,10 @@ export function mergeImport(input: ImportInput, existing: ServerFile | undefined
 
   const meta = input.server;
   const old = existing?.server;
-  const serverInfo = isRecord(meta['serverInfo']) && typeof meta['serverInfo']['name'] === 'string' ? (meta['serverInfo'] as ServerMeta['serverInfo']) : old?.serverInfo;
+  const serverInfo =
+    isRecord(meta['serverInfo']) && typeof meta['serverInfo']['name'] === 'string'
+      ? (meta['serverInfo'] as ServerMeta['serverInfo'])
+      : old?.serverInfo;
   const server: ServerMeta = {
     slug,
     name: old?.name ?? str(meta['title']) ?? str(meta['name']) ?? slug,
@@ -192,7 +219,14 @@ export function readToolsListFile(path: string): { tools: unknown[]; server: Rec
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ContentError([{ file: path, entry: '(file)', field: '', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    throw new ContentError([
+      {
+        file: path,
+        entry: '(file)',
+        field: '',
+        message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      },
+    ]);
   }
   let data: unknown;
   try {
@@ -203,7 +237,9 @@ export function readToolsListFile(path: string): { tools: unknown[]; server: Rec
   // Accept a bare result, or a JSON-RPC response wrapping one.
   const result = isRecord(data) && isRecord(data['result']) && Array.isArray(data['result']['tools']) ? data['result'] : data;
   if (!isRecord(result) || !Array.isArray(result['tools'])) {
-    throw new ContentError([{ file: path, entry: '(file)', field: 'tools', message: 'must be an array: expected a tools/list result such as {"tools": [...]}' }]);
+    throw new ContentError([
+      { file: path, entry: '(file)', field: 'tools', message: 'must be an array: expected a tools/list result such as {"tools": [...]}' },
+    ]);
   }
   return { tools: result['tools'], server: isRecord(result['server']) ? result['server'] : {} };
 }

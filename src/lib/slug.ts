@@ -72,9 +72,10 @@ export interface SlugAssignment {
  * rest get one in list order. Returns the names whose readable slug clashed, so the
  * importer can report them.
  */
-export function assignSlugs(
-  entries: ReadonlyArray<{ name: string; slug?: string | undefined }>,
-): { slugs: string[]; clashes: Array<{ name: string; slug: string; clashesWith: string }> } {
+export function assignSlugs(entries: ReadonlyArray<{ name: string; slug?: string | undefined }>): {
+  slugs: string[];
+  clashes: Array<{ name: string; slug: string; clashesWith: string }>;
+} {
   const taken = new Map<string, string>();
   for (const entry of entries) if (entry.slug) taken.set(entry.slug, entry.name);
   const clashes: Array<{ name: string; slug: string; clashesWith: string }> = [];

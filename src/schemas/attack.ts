@@ -41,15 +41,16 @@ export const attackFrontmatterSchema = z.strictObject({
   /** Page title, e.g. "Tool poisoning". */
   title: z.string().min(1),
   /** OWASP MCP Top 10 identifier (e.g. "MCP03") for top-level entries. */
-  owasp: z.string().regex(/^MCP\d{2}$/, 'must look like MCP01').optional(),
+  owasp: z
+    .string()
+    .regex(/^MCP\d{2}$/, 'must look like MCP01')
+    .optional(),
   /** For a sub-pattern, the id of the OWASP entry it belongs to. */
   parent: attackIdSchema.optional(),
   /** One sentence shown in lists and as the page description. */
   summary: z.string().min(1),
   /** Public sources the page draws on. */
-  references: z
-    .array(z.strictObject({ title: z.string().min(1), url: z.url() }))
-    .default([]),
+  references: z.array(z.strictObject({ title: z.string().min(1), url: z.url() })).default([]),
 });
 
 export type AttackFrontmatter = z.output<typeof attackFrontmatterSchema>;

@@ -22,9 +22,7 @@ export const limitSchema = z.strictObject({
 });
 
 /** `args.<field>` or a dotted path into nested arguments. */
-const conditionPath = z
-  .string()
-  .regex(/^args(\.[A-Za-z0-9_$-]+)+$/, 'must be "args.<field>" (dot-separated argument names)');
+const conditionPath = z.string().regex(/^args(\.[A-Za-z0-9_$-]+)+$/, 'must be "args.<field>" (dot-separated argument names)');
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

@@ -40,9 +40,7 @@ export const serverMetaSchema = z.strictObject({
   importedOn: z.iso.date(),
   source: sourceSchema.optional(),
   /** What the server reported in `initialize`; untrusted text. */
-  serverInfo: z
-    .looseObject({ name: z.string(), version: z.string().optional(), title: z.string().optional() })
-    .optional(),
+  serverInfo: z.looseObject({ name: z.string(), version: z.string().optional(), title: z.string().optional() }).optional(),
   /** The server's `instructions`; untrusted text. */
   instructions: z.string().optional(),
   notes: z.string().optional(),

@@ -121,7 +121,9 @@ function resultItem(data: PagefindResultData): HTMLLIElement {
   link.textContent = data.meta['title'] ?? data.url;
   const meta = document.createElement('div');
   meta.className = 'meta';
-  meta.textContent = [data.meta['server'] && `on ${data.meta['server']}`, data.meta['risk'] && `${data.meta['risk']} risk`].filter(Boolean).join(' · ');
+  meta.textContent = [data.meta['server'] && `on ${data.meta['server']}`, data.meta['risk'] && `${data.meta['risk']} risk`]
+    .filter(Boolean)
+    .join(' · ');
   const excerpt = document.createElement('p');
   excerpt.append(...safeExcerpt(data.excerpt));
   item.append(link, meta, excerpt);

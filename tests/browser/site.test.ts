@@ -20,7 +20,15 @@ beforeAll(async () => {
   contentDir = fixtureCatalog();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -88,7 +96,9 @@ for (const base of ['/', '/atlas/']) {
       await page.getByLabel('Risk').selectOption('Critical');
       await expect.poll(() => page.locator('.summary').textContent(), POLL).toBe(`${catalog.totals.byRisk.critical} results`);
       await expect.poll(() => page.locator('.results li').count(), POLL).toBe(catalog.totals.byRisk.critical);
-      expect(await page.getByLabel('Risk').locator('option[value="Critical"]').textContent()).toBe(`Critical (${catalog.totals.byRisk.critical})`);
+      expect(await page.getByLabel('Risk').locator('option[value="Critical"]').textContent()).toBe(
+        `Critical (${catalog.totals.byRisk.critical})`,
+      );
       expect(problems).toEqual([]);
     });
 
@@ -131,8 +141,12 @@ for (const base of ['/', '/atlas/']) {
         await page.goto(site.url(path));
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {
-          const result = await (window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))}`);
+          const result = await (
+            window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+          ).axe.run();
+          return result.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))}`);
         });
         expect(violations, path).toEqual([]);
       }
@@ -140,7 +154,10 @@ for (const base of ['/', '/atlas/']) {
     });
 
     it('renders without horizontal scrolling on a phone and on a desktop', async () => {
-      for (const viewport of [{ width: 375, height: 740 }, { width: 1280, height: 800 }]) {
+      for (const viewport of [
+        { width: 375, height: 740 },
+        { width: 1280, height: 800 },
+      ]) {
         const sized = await browser.newContext({ viewport });
         const page = await sized.newPage();
         for (const path of ['', 'tools/acme-files/read-file/', 'servers/acme-files/', 'search/']) {

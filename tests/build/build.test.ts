@@ -130,7 +130,9 @@ describe('invalid content', () => {
     });
     const result = buildSite({ contentDir: dir });
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('acme-files.json: tool "run_command" (tools[2]) › classification.risk: must be one of low, medium, high, critical (got "severe")');
+    expect(result.output).toContain(
+      'acme-files.json: tool "run_command" (tools[2]) › classification.risk: must be one of low, medium, high, critical (got "severe")',
+    );
     expect(readdirSync(dir)).toContain('servers');
   });
 
@@ -140,6 +142,8 @@ describe('invalid content', () => {
     });
     const result = buildSite({ contentDir: dir });
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('tool "read_file" (tools[0]) › overrides.attackPatterns.0: is not a known attack pattern id (got "mcp11")');
+    expect(result.output).toContain(
+      'tool "read_file" (tools[0]) › overrides.attackPatterns.0: is not a known attack pattern id (got "mcp11")',
+    );
   });
 });

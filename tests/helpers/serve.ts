@@ -25,7 +25,10 @@ export function parseHeadersFile(text: string): Array<{ pattern: RegExp; headers
   for (const line of text.split('\n')) {
     if (!line.trim() || line.trim().startsWith('#')) continue;
     if (!/^\s/.test(line)) {
-      const source = line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+      const source = line
+        .trim()
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*');
       rules.push({ pattern: new RegExp(`^${source}$`), headers: [] });
     } else {
       const [name, ...value] = line.trim().split(':');
@@ -36,7 +39,10 @@ export function parseHeadersFile(text: string): Array<{ pattern: RegExp; headers
 }
 
 /** Serves a built site under `base` the way a static CDN would, headers from `_headers` included. */
-export async function serveSite(outDir: string, base = '/'): Promise<{ origin: string; url: (path?: string) => string; close: () => Promise<void> }> {
+export async function serveSite(
+  outDir: string,
+  base = '/',
+): Promise<{ origin: string; url: (path?: string) => string; close: () => Promise<void> }> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const headersPath = join(outDir, '_headers');
   const rules = existsSync(headersPath) ? parseHeadersFile(readFileSync(headersPath, 'utf8')) : [];

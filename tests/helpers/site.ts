@@ -44,7 +44,15 @@ export function fixtureCatalog(): string {
   const lists = join(repoRoot, 'tests/fixtures/tools-lists');
   for (const name of readdirSync(lists).sort()) {
     const { tools, server } = readToolsListFile(join(lists, name));
-    importServer({ tools, server, source: { kind: 'file', file: name }, transport: 'unknown', contentDir: dir, today: '2026-11-01', origin: name });
+    importServer({
+      tools,
+      server,
+      source: { kind: 'file', file: name },
+      transport: 'unknown',
+      contentDir: dir,
+      today: '2026-11-01',
+      origin: name,
+    });
   }
   return dir;
 }
@@ -66,7 +74,8 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
-    if (code[0] === '#') return String.fromCodePoint(code[1]?.toLowerCase() === 'x' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10));
+    if (code[0] === '#')
+      return String.fromCodePoint(code[1]?.toLowerCase() === 'x' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10));
     return ENTITIES[code] ?? whole;
   });
 }

@@ -52,7 +52,12 @@ describe('recommended policies', () => {
   });
 
   it('never turns an argument name with odd characters into a condition path', () => {
-    const policy = recommendedPolicy({ name: 'x', category: 'execute', risk: 'medium', arguments: [{ path: 'a b/../c', kind: 'command', type: 'string' }] });
+    const policy = recommendedPolicy({
+      name: 'x',
+      category: 'execute',
+      risk: 'medium',
+      arguments: [{ path: 'a b/../c', kind: 'command', type: 'string' }],
+    });
     expect(policy.tools?.['x']?.deny_if).toBeUndefined();
   });
 
@@ -60,7 +65,10 @@ describe('recommended policies', () => {
     let checked = 0;
     for (const server of shipped) {
       const tools = server.tools.map(asPolicyTool);
-      const policies = [serverBundle(tools), ...tools.flatMap((t) => [recommendedPolicy(t), ...policyAlternatives(t).map((a) => a.policy)])];
+      const policies = [
+        serverBundle(tools),
+        ...tools.flatMap((t) => [recommendedPolicy(t), ...policyAlternatives(t).map((a) => a.policy)]),
+      ];
       for (const policy of policies) {
         const parsed = policySchema.safeParse(policy);
         expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
@@ -103,7 +111,13 @@ describe('policy schema', () => {
   });
 
   it('publishes a JSON Schema that rejects the same mistakes', () => {
-    expect(validateWithJsonSchema({ version: '1', default: 'deny', tools: { a: { limits: [{ counter: 'c', window: 'week', max: 1, scope: 'grant' }] } } })).toBe(false);
+    expect(
+      validateWithJsonSchema({
+        version: '1',
+        default: 'deny',
+        tools: { a: { limits: [{ counter: 'c', window: 'week', max: 1, scope: 'grant' }] } },
+      }),
+    ).toBe(false);
     expect(validateWithJsonSchema({ version: '1', default: 'allow' })).toBe(true);
   });
 });

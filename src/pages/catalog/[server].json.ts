@@ -12,5 +12,7 @@ type Props = InferGetStaticPropsType<typeof getStaticPaths>;
 /** One server's tools with their classification and definition: the catalogue sharded per server. */
 export const GET: APIRoute<Props> = async ({ props, site }) => {
   const catalog = await getCatalog();
-  return new Response(`${JSON.stringify(catalogShard(catalog, props.server, site))}\n`, { headers: { 'Content-Type': 'application/json' } });
+  return new Response(`${JSON.stringify(catalogShard(catalog, props.server, site))}\n`, {
+    headers: { 'Content-Type': 'application/json' },
+  });
 };
