@@ -1,17 +1,34 @@
 import { parseArgs } from 'node:util';
 import { ContentError } from '../lib/catalog-files.ts';
-import { importServer, readToolsListFile, type ImportResult } from '../lib/importer.ts';
+import type { ImportResult } from '../lib/importer.ts';
+import { LiveImportError } from '../lib/live-import.ts';
+import { importFromSource, refreshCatalog, type SourceSpec } from './sources.ts';
 
 const USAGE = `Usage: atlas <command> [options]
 
 Commands:
-  import --file <tools-list.json> [--server <slug>] [--content <dir>]
-      Classify every tool of a saved tools/list result and write
-      <content>/servers/<slug>.json, keeping hand overrides of an earlier import.
+  import   Add or refresh one server from its tools/list, classified.
+           One source:
+             --file <tools-list.json>    a saved tools/list result
+             --stdio "<command line>"    a live server started over stdio
+             --http <url>                a live server over streamable HTTP
+           Options:
+             --server <slug>             file it under this slug (default: from the server's name)
+             --env KEY=VALUE | KEY       environment for a stdio server (repeatable; KEY alone passes yours)
+             --header "Name: value"      HTTP header, e.g. Authorization (repeatable)
+             --timeout <seconds>         give up on a silent server after this long (default 30)
+  refresh  Re-import every server whose recorded source can be re-run, then report.
+           Options: --timeout, --header (for HTTP servers that need one); stdio servers get
+           the environment variables they were imported with from your environment.
 
-Options:
+Common options:
   --content <dir>   catalogue folder (default: $ATLAS_CONTENT or ./content)
   -h, --help        show this help
+
+Examples:
+  npx atlas import --file ./tools-list.json --server my-server
+  npx atlas import --stdio "npx -y @modelcontextprotocol/server-memory"
+  npx atlas import --http https://mcp.example.com/mcp --header "Authorization: Bearer $TOKEN"
 `;
 
 export function today(): string {
@@ -33,13 +50,52 @@ export function formatImportSummary(result: ImportResult): string {
   return lines.join('\n');
 }
 
+class UsageError extends Error {}
+
+function parseEnv(entries: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const name = eq === -1 ? entry : entry.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env ${JSON.stringify(entry)}: expected KEY=VALUE or KEY`);
+    const value = eq === -1 ? process.env[name] : entry.slice(eq + 1);
+    if (value === undefined) throw new UsageError(`--env ${name}: not set in your environment`);
+    env[name] = value;
+  }
+  return env;
+}
+
+function parseHeaders(entries: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const entry of entries) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(entry)}: expected "Name: value"`);
+    headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return 30_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${JSON.stringify(value)}: expected a number of seconds`);
+  return seconds * 1000;
+}
+
+const contentDirFrom = (value: string | undefined) => value ?? process.env['ATLAS_CONTENT'] ?? 'content';
+
 async function runImport(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       file: { type: 'string' },
+      stdio: { type: 'string' },
+      http: { type: 'string' },
       server: { type: 'string' },
       content: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+      header: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,23 +104,62 @@ async function runImport(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (!values.file) {
-    process.stderr.write(`atlas import: give a source with --file <tools-list.json>\n\n${USAGE}`);
-    return 2;
-  }
-  const { tools, server } = readToolsListFile(values.file);
-  const result = importServer({
-    tools,
-    server,
+  const given = [values.file, values.stdio, values.http].filter((v) => v !== undefined);
+  if (given.length !== 1) throw new UsageError('give exactly one source: --file, --stdio or --http');
+  const spec: SourceSpec = values.file
+    ? { kind: 'file', file: values.file }
+    : values.stdio
+      ? { kind: 'stdio', commandLine: values.stdio, env: parseEnv(values.env) }
+      : { kind: 'http', url: values.http!, headers: parseHeaders(values.header) };
+  const result = await importFromSource(spec, {
+    contentDir: contentDirFrom(values.content),
     slug: values.server,
-    source: { kind: 'file', file: values.file },
-    transport: 'unknown',
-    contentDir: values.content ?? process.env['ATLAS_CONTENT'] ?? 'content',
+    timeoutMs: parseTimeout(values.timeout),
     today: today(),
-    origin: values.file,
   });
   process.stdout.write(`${formatImportSummary(result)}\n`);
   return 0;
+}
+
+async function runRefresh(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      content: { type: 'string' },
+      header: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const report = await refreshCatalog({
+    contentDir: contentDirFrom(values.content),
+    timeoutMs: parseTimeout(values.timeout),
+    today: today(),
+    env: process.env,
+    headers: parseHeaders(values.header),
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
+  const total = (key: 'added' | 'changed' | 'removed') => report.refreshed.reduce((sum, r) => sum + r.result[key].length, 0);
+  const lines = [
+    '',
+    `Refreshed ${report.refreshed.length} server${report.refreshed.length === 1 ? '' : 's'}: ${total('added')} tools added, ${total('changed')} changed, ${total('removed')} removed.`,
+  ];
+  for (const { slug, result } of report.refreshed) {
+    for (const { name, fields } of result.changed) lines.push(`  ${slug}: changed ${JSON.stringify(name)} (${fields.join(', ')})`);
+  }
+  if (report.skipped.length > 0)
+    lines.push(`Skipped ${report.skipped.length}: ${report.skipped.map((s) => `${s.slug} (${s.reason})`).join(', ')}`);
+  if (report.failed.length > 0) {
+    lines.push(`Failed ${report.failed.length}:`);
+    for (const { slug, reason } of report.failed) lines.push(`  ${slug}: ${reason.replace(/\n/g, '\n    ')}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return report.failed.length > 0 ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -73,6 +168,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'import':
         return await runImport(rest);
+      case 'refresh':
+        return await runRefresh(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -84,11 +181,14 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
-    if (error instanceof ContentError) {
+    if (error instanceof ContentError || error instanceof LiveImportError) {
       process.stderr.write(`atlas ${command}: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+    ) {
       process.stderr.write(`atlas ${command}: ${error.message}\n\n${USAGE}`);
       return 2;
     }
