@@ -3,6 +3,7 @@ import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
 import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classify.ts';
 import { isHiddenByDefault } from '../lib/policy.ts';
+import { plainLine } from '../lib/text.ts';
 
 /**
  * The one data layer. Routes ask it for what they render; everything that depends on
@@ -11,12 +12,15 @@ import { isHiddenByDefault } from '../lib/policy.ts';
  */
 
 type ToolData = CollectionEntry<'tools'>['data'];
-export type Server = CollectionEntry<'servers'>['data'];
+/** A server as pages show it: `name` has hidden characters revealed; `rawName` is exactly what the server sent. */
+export type Server = CollectionEntry<'servers'>['data'] & { rawName: string };
 export type Attack = CollectionEntry<'attacks'>;
 
 export interface Tool extends Omit<ToolData, 'overrides'> {
   /** `<server>/<tool>`, unique across the catalogue. */
   id: string;
+  /** The name for plain-text places (titles, labels, FAQ), hidden characters revealed. */
+  displayName: string;
   /** Effective values: a maintainer's override, else the classifier's. */
   category: Category;
   risk: Risk;
@@ -63,6 +67,7 @@ function toTool(entry: CollectionEntry<'tools'>): Tool {
   return {
     ...data,
     id: entry.id,
+    displayName: plainLine(data.name),
     category: overrides?.category ?? c.category,
     risk: overrides?.risk ?? c.risk,
     rationale: overrides?.rationale ? [overrides.rationale] : c.rationale,
@@ -85,7 +90,9 @@ async function build(): Promise<Catalog> {
   if (missingPages.length > 0) {
     throw new Error(`Attack pattern pages missing: ${missingPages.map((id) => `content/attacks/${id}.mdx`).join(', ')}`);
   }
-  const servers = serverEntries.map((entry) => entry.data).sort((a, b) => a.name.localeCompare(b.name));
+  const servers = serverEntries
+    .map((entry): Server => ({ ...entry.data, name: plainLine(entry.data.name), rawName: entry.data.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const serverBySlug = new Map(servers.map((server) => [server.slug, server]));
   const tools = toolEntries.map(toTool);
   const toolById = new Map(tools.map((tool) => [tool.id, tool]));

@@ -22,7 +22,7 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
       const byRisk = Object.fromEntries(RISK_LEVELS.map((r) => [r, tools.filter((t) => t.risk === r).length])) as Record<Risk, number>;
       return {
         slug: server.slug,
-        name: server.name,
+        name: server.rawName,
         toolCount: tools.length,
         byRisk,
         page: absolute(`servers/${server.slug}/`, site),
@@ -35,10 +35,10 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
 
 export function catalogShard(catalog: Catalog, server: Server, site: URL | undefined): CatalogShard {
   const tools = catalog.toolsByServer.get(server.slug) ?? [];
-  const { file: _file, toolCount: _count, ...meta } = server;
+  const { file: _file, toolCount: _count, rawName, ...meta } = server;
   return {
     version: 1,
-    server: meta,
+    server: { ...meta, name: rawName },
     tools: tools.map((tool) => ({
       name: tool.name,
       slug: tool.slug,

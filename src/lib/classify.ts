@@ -7,6 +7,7 @@ import {
   ARGUMENT_KIND_LABELS,
   COMPOUND_VERBS,
   FINANCIAL_NOUNS,
+  LONG_DESCRIPTION,
   OUTPUT_ARGUMENT,
   SEVERE_PATTERN,
   DESCRIPTION_PHRASES,
@@ -319,6 +320,15 @@ export function classifyTool(tool: ToolDefinition): Classification {
   for (const { field, match, why } of instructions) {
     evidence.push({ kind: 'model-instruction', match, detail: `The ${field} ${why}: ${quote(match)}.` });
   }
+  const oversized = description.length > LONG_DESCRIPTION;
+  if (oversized) {
+    evidence.push({
+      kind: 'description',
+      match: `${description.length} characters`,
+      detail: `The description runs to ${description.length.toLocaleString('en')} characters, far more than a tool needs: a long description can bury instructions a reviewer will not read.`,
+    });
+    risk = maxRisk(risk, 'medium');
+  }
   const poisoned = hidden.length > 0 || instructions.length > 0;
   if (poisoned)
     risk = maxRisk(
@@ -356,7 +366,8 @@ export function classifyTool(tool: ToolDefinition): Classification {
     secrets: Boolean(secrets),
     outbound,
     openWorld: hints.openWorldHint === true,
-    conflicts: conflicts.length > 0,
+    // Contradicting annotations and a buried wall of text are both ways to mislead a reviewer.
+    conflicts: conflicts.length > 0 || oversized,
     hidden,
     instructions,
   });

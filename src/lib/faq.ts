@@ -8,7 +8,10 @@ export interface FaqItem {
 }
 
 export interface FaqInput {
+  /** The exact name, as the policy keys it. */
   name: string;
+  /** The name as shown to a reader, hidden characters revealed. */
+  displayName: string;
   serverName: string;
   category: Category;
   risk: Risk;
@@ -24,37 +27,37 @@ export interface FaqInput {
  * shows, so the FAQ and the policy block cannot disagree.
  */
 export function toolFaq(input: FaqInput): FaqItem[] {
-  const { name } = input;
+  const { name, displayName: shown } = input;
   const items: FaqItem[] = [
     {
-      question: `What does ${name} do?`,
-      answer: `${name} is a ${CATEGORY_LABELS[input.category]} tool on ${input.serverName}: it ${CATEGORY_SUMMARIES[input.category]}.`,
+      question: `What does ${shown} do?`,
+      answer: `${shown} is a ${CATEGORY_LABELS[input.category]} tool on ${input.serverName}: it ${CATEGORY_SUMMARIES[input.category]}.`,
     },
     {
-      question: `How risky is ${name}?`,
+      question: `How risky is ${shown}?`,
       answer: `${RISK_LABELS[input.risk]}. ${input.rationale.join(' ')}`,
     },
     {
-      question: `What gateway policy should I use for ${name}?`,
-      answer: `The recommended policy.json: ${describePolicyFor(input.policy, name).join(' ')}`,
+      question: `What gateway policy should I use for ${shown}?`,
+      answer: `The recommended policy.json: ${describePolicyFor(input.policy, name, shown).join(' ')}`,
     },
   ];
   const hide = input.alternatives.find((alternative) => alternative.id === 'hide');
   if (hide) {
-    items.push({ question: `How do I block ${name} completely?`, answer: describePolicyFor(hide.policy, name).join(' ') });
+    items.push({ question: `How do I block ${shown} completely?`, answer: describePolicyFor(hide.policy, name, shown).join(' ') });
   } else {
     const allow = input.alternatives.find((alternative) => alternative.id === 'allow-with-conditions');
     if (allow)
       items.push({
-        question: `What if an agent really needs ${name}?`,
-        answer: `${allow.summary} ${describePolicyFor(allow.policy, name).join(' ')}`,
+        question: `What if an agent really needs ${shown}?`,
+        answer: `${allow.summary} ${describePolicyFor(allow.policy, name, shown).join(' ')}`,
       });
   }
   if (input.attackTitles.length > 0) {
-    items.push({ question: `Which attacks apply to ${name}?`, answer: `${input.attackTitles.join('; ')}.` });
+    items.push({ question: `Which attacks apply to ${shown}?`, answer: `${input.attackTitles.join('; ')}.` });
   }
   if (input.conflicts.length > 0) {
-    items.push({ question: `Can I trust the annotations of ${name}?`, answer: `No. ${input.conflicts.join(' ')}` });
+    items.push({ question: `Can I trust the annotations of ${shown}?`, answer: `No. ${input.conflicts.join(' ')}` });
   }
   return items;
 }

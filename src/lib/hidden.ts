@@ -135,6 +135,22 @@ export function findHidden(text: string): HiddenFinding[] {
   return [...byLabel.values()];
 }
 
+/**
+ * Replaces every hidden character with its JSON escape (\u200b, or a surrogate pair),
+ * for JSON text shown to a reader: the text still parses to the same value, and
+ * nothing in it is invisible.
+ */
+export function escapeHiddenInJson(json: string): string {
+  if (!hasHidden(json)) return json;
+  let out = '';
+  for (const ch of json) {
+    const cp = ch.codePointAt(0)!;
+    if (classifyCodePoint(cp) === undefined) out += ch;
+    else for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
 /** Tag characters spell ASCII text invisibly; decode it so a reader sees the message. */
 export function decodeTagText(text: string): string {
   let out = '';

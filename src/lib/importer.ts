@@ -51,12 +51,45 @@ const url = (value: unknown): string | undefined => {
   return text && /^https?:\/\//.test(text) ? text : undefined;
 };
 
+/** Deepest nesting a schema may have; deeper is hostile or broken, and no client could use it. */
+export const MAX_NESTING = 64;
+
+/** Nesting depth of a JSON value, counted without recursion and capped at `limit + 1`. */
+export function nestingDepth(value: unknown, limit = MAX_NESTING): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Validates every incoming tool; reports all problems at once. */
 export function validateIncomingTools(origin: string, tools: unknown[]): McpTool[] {
   const problems: ContentProblem[] = [];
   const valid: McpTool[] = [];
   const seen = new Map<string, number>();
   tools.forEach((raw, index) => {
+    if (isRecord(raw)) {
+      const tooDeep = (['inputSchema', 'outputSchema', 'annotations', '_meta'] as const).filter(
+        (field) => nestingDepth(raw[field]) > MAX_NESTING,
+      );
+      if (tooDeep.length > 0) {
+        for (const field of tooDeep) {
+          problems.push({
+            file: origin,
+            entry: `tool ${JSON.stringify(String(raw['name'] ?? '?'))} (tools[${index}])`,
+            field,
+            message: `nests deeper than ${MAX_NESTING} levels; refusing a schema no client could use`,
+          });
+        }
+        return;
+      }
+    }
     const result = mcpToolSchema.safeParse(raw);
     if (!result.success) {
       problems.push(

@@ -395,6 +395,9 @@ export const ARGUMENT_KIND_LABELS: Record<ArgumentKind, string> = {
   recipient: 'a recipient',
 };
 
+/** Descriptions longer than this are flagged: length is where instructions hide. */
+export const LONG_DESCRIPTION = 10_000;
+
 /** Instructions aimed at the model rather than the user: the signature of tool poisoning. */
 export const MODEL_INSTRUCTION_PATTERNS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   {

@@ -1,6 +1,8 @@
 import type { Category, Risk } from '../schemas/risk.ts';
 import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../schemas/policy.ts';
 import type { ArgumentFinding } from './classify.ts';
+import { escapeHiddenInJson } from './hidden.ts';
+import { plainLine } from './text.ts';
 
 /**
  * Recommended gateway rules. One function decides the rule for a tool; the tool page,
@@ -209,9 +211,9 @@ export function serverBundle(tools: readonly PolicyTool[]): Policy {
   };
 }
 
-/** Pretty JSON exactly as shown, copied and downloaded. */
+/** Pretty JSON exactly as shown, copied and downloaded; hidden characters in names appear as \\u escapes. */
 export function policyJson(policy: Policy): string {
-  return `${JSON.stringify(policy, null, 2)}\n`;
+  return `${escapeHiddenInJson(JSON.stringify(policy, null, 2))}\n`;
 }
 
 /** Throws with every problem listed if a policy does not match the schema. */
@@ -248,24 +250,26 @@ function describeCondition(condition: Condition): string {
 }
 
 /** Plain-language sentences for what a policy does to one tool, read off the policy itself. */
-export function describePolicyFor(policy: Policy, toolName: string): string[] {
+export function describePolicyFor(policy: Policy, toolName: string, label = toolName): string[] {
   const sentences: string[] = [];
   if (policy.hide?.includes(toolName) || policy.hide?.includes('*')) {
-    sentences.push(`It hides ${toolName}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`);
+    sentences.push(`It hides ${label}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`);
     return sentences;
   }
   const rule = policy.tools?.[toolName];
   if (!rule) {
     sentences.push(
       policy.default === 'deny'
-        ? `It denies ${toolName}: the policy does not list it and its default is deny.`
-        : `It allows ${toolName} without conditions (default allow).`,
+        ? `It denies ${label}: the policy does not list it and its default is deny.`
+        : `It allows ${label} without conditions (default allow).`,
     );
     return sentences;
   }
-  sentences.push(`It allows ${toolName} and denies every tool it does not list (default ${policy.default}).`);
+  sentences.push(`It allows ${label} and denies every tool it does not list (default ${policy.default}).`);
   for (const l of rule.limits ?? []) {
-    sentences.push(`At most ${l.max} call${l.max === 1 ? '' : 's'} per ${WINDOW_WORD[l.window]} for each grant (counter ${l.counter}).`);
+    sentences.push(
+      `At most ${l.max} call${l.max === 1 ? '' : 's'} per ${WINDOW_WORD[l.window]} for each grant (counter ${plainLine(l.counter)}).`,
+    );
   }
   if (rule.require?.length) sentences.push(`A call is denied unless ${rule.require.map(describeCondition).join(' and ')}.`);
   if (rule.deny_if?.length) sentences.push(`A call is denied if ${rule.deny_if.map(describeCondition).join(', or if ')}.`);

@@ -29,7 +29,8 @@ export const serverMetaSchema = z.strictObject({
   /** Display name. */
   name: z.string().min(1),
   description: z.string().optional(),
-  repository: z.url().optional(),
+  /** http(s) only: a repository link is rendered as a link. */
+  repository: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Package and registry, e.g. "camoufox-mcp@1.0.0 (npm)". */
   package: z.string().optional(),
   version: z.string().optional(),

@@ -3,7 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { importServer, readToolsListFile } from '../../src/lib/importer.ts';
+
+type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -109,4 +112,24 @@ export function brokenLinks(outDir: string, base: string): string[] {
     }
   }
   return [...broken];
+}
+
+export interface ElementSummary {
+  tag: string;
+  attributes: Array<{ name: string; value: string }>;
+  text: string;
+}
+
+/** Every element of a page, parsed as a browser would, with its text content. */
+export function elements(html: string): ElementSummary[] {
+  const found: ElementSummary[] = [];
+  const textOf = (node: DefaultTreeNode): string =>
+    node.nodeName === '#text' ? (node as { value: string }).value : 'childNodes' in node ? node.childNodes.map(textOf).join('') : '';
+  const walk = (node: DefaultTreeNode) => {
+    if ('tagName' in node) found.push({ tag: node.tagName, attributes: node.attrs, text: textOf(node) });
+    if ('childNodes' in node) node.childNodes.forEach(walk);
+    if (node.nodeName === 'template' && 'content' in node) walk(node.content as DefaultTreeNode);
+  };
+  walk(parse(html) as DefaultTreeNode);
+  return found;
 }
