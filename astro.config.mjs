@@ -4,6 +4,7 @@ import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { headersIntegration } from './src/integrations/headers.ts';
 import { pagefindIntegration } from './src/integrations/pagefind.ts';
+import { timingsIntegration } from './src/integrations/timings.ts';
 
 /**
  * Deployment is configured by environment, so one build command serves every host:
@@ -20,7 +21,10 @@ export default defineConfig({
   site,
   base,
   trailingSlash: 'always',
-  integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/search/') }), pagefindIntegration(), headersIntegration()],
+  integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/search/') }), pagefindIntegration(), headersIntegration(),
+    // Last, so its build:done runs after indexing.
+    timingsIntegration(),
+  ],
   build: {
     format: 'directory',
     // Page writes wait on the disk; more than 4 gained nothing on a 2-core machine.

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ContentError } from '../lib/catalog-files.ts';
 import type { ImportResult } from '../lib/importer.ts';
 import { LiveImportError } from '../lib/live-import.ts';
+import { generateCatalog } from '../lib/generate.ts';
+import { runBench } from './bench.ts';
 import { importFromSource, refreshCatalog, type SourceSpec } from './sources.ts';
 
 const USAGE = `Usage: atlas <command> [options]
@@ -20,6 +22,13 @@ Commands:
   refresh  Re-import every server whose recorded source can be re-run, then report.
            Options: --timeout, --header (for HTTP servers that need one); stdio servers get
            the environment variables they were imported with from your environment.
+
+  generate --tools N --servers M [--seed S] --out <dir>
+           Write a synthetic catalogue (deterministic from the seed) in the importer's format.
+           Build it with: ATLAS_CONTENT=<dir> npm run build
+  bench    [--sizes 1000,5000,31000] [--seed S] [--out bench-out] [--results <file>]
+           Generate catalogues of each size, build each from clean, print a table of phase
+           times, peak memory per process, page weight and growth.
 
 Common options:
   --content <dir>   catalogue folder (default: $ATLAS_CONTENT or ./content)
@@ -121,6 +130,55 @@ async function runImport(argv: string[]): Promise<number> {
   return 0;
 }
 
+function positiveInt(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive whole number`);
+  return n;
+}
+
+async function runGenerate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { tools: { type: 'string' }, servers: { type: 'string' }, seed: { type: 'string', default: '1' }, out: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.out) throw new UsageError('give --out <dir>');
+  const tools = positiveInt('tools', values.tools);
+  const servers = positiveInt('servers', values.servers);
+  if (servers > tools) throw new UsageError('--servers cannot exceed --tools');
+  const started = performance.now();
+  const result = generateCatalog({ tools, servers, seed: Number(values.seed), out: values.out });
+  process.stdout.write(
+    `Generated ${result.tools} tools over ${result.servers} servers in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)}s)\n`,
+  );
+  return 0;
+}
+
+async function runBenchCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string', default: '1000,5000,31000' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string', default: 'bench-out' },
+      results: { type: 'string' },
+    },
+    strict: true,
+  });
+  const sizes = values.sizes.split(',').map((size) => positiveInt('sizes', size.trim()));
+  const report = await runBench({
+    sizes,
+    // Public catalogues hold about 4,600 servers for 31,000 tools.
+    serversPerTool: 4600 / 31000,
+    seed: Number(values.seed),
+    out: values.out,
+    results: values.results,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(`\n${report}`);
+  return 0;
+}
+
 async function runRefresh(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -170,6 +228,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runImport(rest);
       case 'refresh':
         return await runRefresh(rest);
+      case 'generate':
+        return await runGenerate(rest);
+      case 'bench':
+        return await runBenchCommand(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -4,6 +4,8 @@ import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classify.ts';
 import { isHiddenByDefault } from '../lib/policy.ts';
 import { plainLine } from '../lib/text.ts';
+import { effectiveClassification, toolPath, type OverriddenField } from '../lib/effective.ts';
+import { markOnce } from '../lib/build-marks.ts';
 
 /**
  * The one data layer. Routes ask it for what they render; everything that depends on
@@ -26,7 +28,7 @@ export interface Tool extends Omit<ToolData, 'overrides'> {
   risk: Risk;
   rationale: string[];
   attackPatterns: AttackId[];
-  overridden: Array<'category' | 'risk' | 'rationale' | 'attackPatterns'>;
+  overridden: OverriddenField[];
   notes: string | undefined;
   arguments: ArgumentFinding[];
   removed: boolean;
@@ -58,29 +60,20 @@ const byRiskThenName = (a: Tool, b: Tool) =>
 
 function toTool(entry: CollectionEntry<'tools'>): Tool {
   const { overrides, ...data } = entry.data;
-  const c = data.classification;
-  const overridden: Tool['overridden'] = [];
-  if (overrides?.category) overridden.push('category');
-  if (overrides?.risk) overridden.push('risk');
-  if (overrides?.rationale) overridden.push('rationale');
-  if (overrides?.attackPatterns?.length) overridden.push('attackPatterns');
   return {
     ...data,
+    ...effectiveClassification(entry.data),
     id: entry.id,
     displayName: plainLine(data.name),
-    category: overrides?.category ?? c.category,
-    risk: overrides?.risk ?? c.risk,
-    rationale: overrides?.rationale ? [overrides.rationale] : c.rationale,
-    attackPatterns: [...new Set([...c.attackPatterns, ...(overrides?.attackPatterns ?? [])])],
-    overridden,
     notes: overrides?.notes,
     arguments: findDangerousArguments(data.inputSchema),
     removed: Boolean(data.history?.removedOn),
-    path: `tools/${data.server}/${data.slug}/`,
+    path: toolPath(data.server, data.slug),
   };
 }
 
 async function build(): Promise<Catalog> {
+  markOnce('render:start');
   const [serverEntries, toolEntries, attackEntries] = await Promise.all([
     getCollection('servers'),
     getCollection('tools'),

@@ -124,6 +124,23 @@ export function serversDir(dir: string): string {
 }
 
 /**
+ * The catalogue parsed once per build and shared: the content loaders and the search
+ * integration run in one process but load separate copies of this module, so the
+ * cache lives on globalThis. It expires quickly so `astro dev` sees edits.
+ */
+const SHARED_KEY = Symbol.for('policy-atlas.catalog');
+const SHARE_FOR_MS = 60_000;
+
+export function readCatalogShared(dir: string): LoadedServer[] {
+  const holder = globalThis as Record<symbol, { dir: string; at: number; servers: LoadedServer[] } | undefined>;
+  const shared = holder[SHARED_KEY];
+  if (shared && shared.dir === dir && Date.now() - shared.at < SHARE_FOR_MS) return shared.servers;
+  const servers = readCatalog(dir);
+  holder[SHARED_KEY] = { dir, at: Date.now(), servers };
+  return servers;
+}
+
+/**
  * Reads and validates every server file of a catalogue. All files are checked before
  * failing, so one run reports every problem.
  */

@@ -1,22 +1,14 @@
 import type { Loader } from 'astro/loaders';
-import { readCatalog, type LoadedServer } from '../lib/catalog-files.ts';
+import { readCatalogShared } from '../lib/catalog-files.ts';
 
 /**
  * Loaders for the catalogue (content/servers/*.json, one file per server). Both
- * collections read the same files, so the parsed catalogue is shared for the length
- * of one sync. Validation happens in readCatalog with the shared schemas, which
+ * collections (and the search index) read the same files, so the parsed catalogue
+ * is shared. Validation happens in readCatalog with the shared schemas, which
  * name the file, the entry and the field; the collection schemas give types only,
  * so 31,000 tools are validated once, not twice.
  */
-let shared: { dir: string; at: number; servers: LoadedServer[] } | undefined;
-const SHARE_FOR_MS = 30_000;
-
-function catalog(dir: string): LoadedServer[] {
-  if (!shared || shared.dir !== dir || Date.now() - shared.at > SHARE_FOR_MS) {
-    shared = { dir, at: Date.now(), servers: readCatalog(dir) };
-  }
-  return shared.servers;
-}
+const catalog = readCatalogShared;
 
 export function serversLoader(dir: string): Loader {
   return {

@@ -121,7 +121,12 @@ function resultItem(data: PagefindResultData): HTMLLIElement {
   link.textContent = data.meta['title'] ?? data.url;
   const meta = document.createElement('div');
   meta.className = 'meta';
-  meta.textContent = [data.meta['server'] && `on ${data.meta['server']}`, data.meta['risk'] && `${data.meta['risk']} risk`]
+  meta.textContent = [
+    data.meta['kind'] === 'Server' && 'MCP server',
+    data.meta['server'] && `on ${data.meta['server']}`,
+    data.meta['risk'] && `${data.meta['risk']} risk`,
+    data.meta['category'],
+  ]
     .filter(Boolean)
     .join(' · ');
   const excerpt = document.createElement('p');

@@ -1,0 +1,277 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { generateCatalog } from '../lib/generate.ts';
+
+/**
+ * The benchmark: for each size, generate a catalogue, build it from clean in a child
+ * process, and measure phases, peak memory of every process, and page weight.
+ */
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BenchRow {
+  tools: number;
+  servers: number;
+  pages: number;
+  generateS: number;
+  startupS: number;
+  syncS: number;
+  bundleS: number;
+  renderS: number;
+  /** Feeding the search index, which overlaps page rendering. */
+  searchIndexS: number;
+  /** Writing the search index after rendering. */
+  searchWriteS: number;
+  /** Between rendering and the search write: sitemap and other build:done work. */
+  finishS: number;
+  totalS: number;
+  pagesPerS: number;
+  peakRssMb: Record<string, number>;
+  distMb: number;
+  toolHtmlGzipMedianKb: number;
+  toolHtmlGzipMaxKb: number;
+  toolJsGzipKb: number;
+}
+
+/** Peak resident memory (VmHWM) of every process below `root`, sampled from /proc, by name. */
+function watchProcessTree(root: number): { stop: () => Record<string, number> } {
+  const peaks = new Map<string, number>();
+  const sample = () => {
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    } catch {
+      return;
+    }
+    const parent = new Map<number, number>();
+    const info = new Map<number, { name: string; hwmKb: number }>();
+    for (const entry of entries) {
+      try {
+        const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+        const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+        const hwm = Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+        const name = /^Name:\s+(.+)$/m.exec(status)?.[1] ?? '?';
+        parent.set(Number(entry), ppid);
+        info.set(Number(entry), { name, hwmKb: hwm });
+      } catch {
+        // The process ended between listing and reading.
+      }
+    }
+    for (const [pid, { name, hwmKb }] of info) {
+      let p: number | undefined = pid;
+      while (p !== undefined && p !== root && p > 1) p = parent.get(p);
+      if (p !== root) continue;
+      peaks.set(name, Math.max(peaks.get(name) ?? 0, hwmKb));
+    }
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Object.fromEntries([...peaks].map(([name, kb]) => [name, Math.round(kb / 1024)]));
+    },
+  };
+}
+
+function walk(dir: string, visit: (path: string, size: number) => void): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stats = statSync(path);
+    if (stats.isDirectory()) walk(path, visit);
+    else visit(path, stats.size);
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/** Gzipped bytes of the scripts a tool page loads before search opens, following static imports. */
+function toolPageJs(outDir: string, html: string): number {
+  const seen = new Set<string>();
+  const queue = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!);
+  let total = 0;
+  while (queue.length > 0) {
+    const src = queue.shift()!;
+    const path = join(outDir, src.replace(/^\/+/, ''));
+    if (seen.has(path) || !existsSync(path)) continue;
+    seen.add(path);
+    const code = readFileSync(path);
+    total += gzipSync(code).length;
+    for (const m of code.toString('utf8').matchAll(/import\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g))
+      queue.push(join(dirname(src), m[1]!));
+  }
+  return total;
+}
+
+async function buildOnce(
+  contentDir: string,
+  work: string,
+): Promise<{ marks: Record<string, number>; maxRssKb: number; wallS: number; peaks: Record<string, number> }> {
+  const timings = join(work, 'timings.json');
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(work, 'dist')], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      ATLAS_CONTENT: contentDir,
+      ATLAS_CACHE_DIR: join(work, 'cache'),
+      ATLAS_BENCH_TIMINGS: timings,
+      ASTRO_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const watcher = watchProcessTree(child.pid!);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const peaks = watcher.stop();
+  if (code !== 0) throw new Error(`build of ${contentDir} failed (exit ${code}):\n${stderr}`);
+  const { marks, maxRssKb } = JSON.parse(readFileSync(timings, 'utf8'));
+  return { marks, maxRssKb, wallS: (performance.now() - started) / 1000, peaks };
+}
+
+export async function benchSize(
+  tools: number,
+  servers: number,
+  root: string,
+  seed: number,
+  log: (line: string) => void,
+): Promise<BenchRow> {
+  const work = join(root, `size-${tools}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const content = join(work, 'content');
+  log(`${tools} tools / ${servers} servers: generating…`);
+  const genStart = performance.now();
+  generateCatalog({ tools, servers, seed, out: content });
+  const generateS = (performance.now() - genStart) / 1000;
+  log(`${tools} tools: building from clean…`);
+  const { marks, maxRssKb, wallS, peaks } = await buildOnce(content, work);
+  const at = (name: string) => (marks[name] ?? 0) / 1000;
+  const outDir = join(work, 'dist');
+  let pages = 0;
+  let distBytes = 0;
+  const toolGzip: number[] = [];
+  let sampleToolHtml = '';
+  walk(outDir, (path, size) => {
+    distBytes += size;
+    if (!path.endsWith('.html')) return;
+    pages++;
+    if (path.includes(`${join(outDir, 'tools')}/`)) {
+      const html = readFileSync(path);
+      toolGzip.push(gzipSync(html).length);
+      if (!sampleToolHtml) sampleToolHtml = html.toString('utf8');
+    }
+  });
+  const renderS = at('build:generated') - at('render:start');
+  const row: BenchRow = {
+    tools,
+    servers,
+    pages,
+    generateS,
+    startupS: at('config:done'),
+    syncS: at('build:start') - at('config:done'),
+    bundleS: at('render:start') - at('build:start'),
+    renderS,
+    searchIndexS: at('search:indexed') - at('search:start'),
+    searchWriteS: at('search:done') - at('search:writing'),
+    finishS: at('search:writing') - at('build:generated'),
+    totalS: wallS,
+    pagesPerS: pages / renderS,
+    peakRssMb: Object.keys(peaks).length > 0 ? peaks : { astro: Math.round(maxRssKb / 1024) },
+    distMb: distBytes / 1024 / 1024,
+    toolHtmlGzipMedianKb: median(toolGzip) / 1024,
+    toolHtmlGzipMaxKb: Math.max(...toolGzip) / 1024,
+    toolJsGzipKb: toolPageJs(outDir, sampleToolHtml) / 1024,
+  };
+  rmSync(join(work, 'cache'), { recursive: true, force: true });
+  return row;
+}
+
+const f1 = (n: number) => n.toFixed(1);
+
+export function formatTable(rows: BenchRow[]): string {
+  const header = [
+    'tools',
+    'servers',
+    'pages',
+    'generate s',
+    'startup s',
+    'content sync s',
+    'bundle s',
+    'render s',
+    'search index s (overlaps render)',
+    'after render s',
+    'search write s',
+    'build wall s',
+    'pages/s (render)',
+    'peak RSS MB by process',
+    'dist MB',
+    'tool page gzip median / max KB',
+    'tool page JS gzip KB',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const r of rows) {
+    const rss = Object.entries(r.peakRssMb)
+      .map(([name, mb]) => `${name} ${mb}`)
+      .join(', ');
+    lines.push(
+      `| ${[r.tools, r.servers, r.pages, f1(r.generateS), f1(r.startupS), f1(r.syncS), f1(r.bundleS), f1(r.renderS), f1(r.searchIndexS), f1(r.finishS), f1(r.searchWriteS), f1(r.totalS), Math.round(r.pagesPerS), rss, Math.round(r.distMb), `${f1(r.toolHtmlGzipMedianKb)} / ${f1(r.toolHtmlGzipMaxKb)}`, f1(r.toolJsGzipKb)].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function growthNote(rows: BenchRow[]): string {
+  const lines: string[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1]!;
+    const b = rows[i]!;
+    lines.push(
+      `- ${a.tools} → ${b.tools} tools (×${(b.tools / a.tools).toFixed(1)}): build wall ×${(b.totalS / a.totalS).toFixed(2)}, render ×${(b.renderS / a.renderS).toFixed(2)}, search write ×${(b.searchWriteS / a.searchWriteS).toFixed(2)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function machineLine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM, Linux ${release()}, Node ${process.version}`;
+}
+
+export async function runBench(options: {
+  sizes: number[];
+  serversPerTool: number;
+  seed: number;
+  out: string;
+  results?: string | undefined;
+  log: (line: string) => void;
+}): Promise<string> {
+  const rows: BenchRow[] = [];
+  for (const tools of options.sizes) {
+    const servers = Math.max(1, Math.round(tools * options.serversPerTool));
+    const row = await benchSize(tools, servers, options.out, options.seed, options.log);
+    rows.push(row);
+    options.log(formatTable([row]).split('\n')[2]!);
+  }
+  const report = [
+    `Machine: ${machineLine()}`,
+    `Date: ${new Date().toISOString().slice(0, 10)}; seed ${options.seed}; servers = tools × ${options.serversPerTool}`,
+    '',
+    formatTable(rows),
+    '',
+    'Growth:',
+    growthNote(rows),
+    '',
+  ].join('\n');
+  if (options.results) writeFileSync(options.results, report);
+  return report;
+}

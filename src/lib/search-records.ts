@@ -1,0 +1,63 @@
+import { CATEGORY_LABELS, RISK_LABELS } from '../schemas/risk.ts';
+import type { LoadedServer } from './catalog-files.ts';
+import { effectiveClassification, serverPath, toolPath } from './effective.ts';
+import { plainLine } from './text.ts';
+
+/** One entry of the search index (Pagefind's custom record shape). */
+export interface SearchRecord {
+  url: string;
+  content: string;
+  language: string;
+  meta: Record<string, string>;
+  filters: Record<string, string[]>;
+}
+
+/** Words of a description worth indexing; the page shows the rest. */
+const MAX_INDEXED_DESCRIPTION = 2000;
+
+/**
+ * Search records for every tool and server page, from the same catalogue and the same
+ * effective classification the pages render. Only what a reader searches for goes in:
+ * names, descriptions, rationale; never policy JSON or navigation. URLs are below the
+ * base; the search UI adds it.
+ */
+export function searchRecords(servers: readonly LoadedServer[]): SearchRecord[] {
+  const records: SearchRecord[] = [];
+  for (const { server, tools } of servers) {
+    const serverName = plainLine(server.name);
+    const active = tools.filter((tool) => !tool.history?.removedOn);
+    records.push({
+      url: `/${serverPath(server.slug)}`,
+      content: [
+        serverName,
+        plainLine(server.description ?? ''),
+        `${active.length} tools`,
+        active.map((t) => plainLine(t.name)).join(' '),
+      ].join('. '),
+      language: 'en',
+      meta: { title: serverName, kind: 'Server' },
+      filters: { server: [serverName] },
+    });
+    for (const tool of tools) {
+      const { category, risk, rationale } = effectiveClassification(tool);
+      const name = plainLine(tool.name);
+      const description = plainLine(tool.description ?? '').slice(0, MAX_INDEXED_DESCRIPTION);
+      records.push({
+        url: `/${toolPath(server.slug, tool.slug!)}`,
+        content: [
+          name,
+          tool.title ? plainLine(tool.title) : '',
+          description,
+          `${RISK_LABELS[risk]} risk ${CATEGORY_LABELS[category]} tool on ${serverName}.`,
+          rationale.join(' '),
+        ]
+          .filter(Boolean)
+          .join(' '),
+        language: 'en',
+        meta: { title: name, server: serverName, risk: RISK_LABELS[risk], category: CATEGORY_LABELS[category] },
+        filters: { risk: [RISK_LABELS[risk]], category: [CATEGORY_LABELS[category]], server: [serverName] },
+      });
+    }
+  }
+  return records;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { highlightJson, highlightJsonNaming } from '../../src/lib/highlight.ts';
+import { policyJson, recommendedPolicy } from '../../src/lib/policy.ts';
+import { decodeEntities } from '../helpers/site.ts';
+
+const textOf = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, ''));
+const policyFor = (name: string) => policyJson(recommendedPolicy({ name, category: 'write', risk: 'medium', arguments: [] }));
+
+describe('highlighting policies', () => {
+  it('shares one highlighting between tools and still shows each policy exactly', async () => {
+    for (const name of ['export_session_script', 'read-file', 'nextThought', 'deny', 'limits', 'max', 'span', 'https']) {
+      const code = policyFor(name);
+      const shared = await highlightJsonNaming(code, name);
+      expect(textOf(shared), name).toBe(code);
+      expect(shared, name).toBe(await highlightJson(code));
+    }
+  });
+
+  it('escapes hostile names and highlights them in full', async () => {
+    for (const name of ["<script>alert('x')</script>", 'a"b', 'x\u200by', 'é', '1']) {
+      const code = policyFor(name);
+      const html = await highlightJsonNaming(code, name);
+      expect(textOf(html)).toBe(code);
+      expect(html).not.toContain('<script>');
+    }
+  });
+});
+
+describe('highlighting bundles', () => {
+  it('gives exactly what highlighting the whole bundle gives, for every shipped server', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { findDangerousArguments } = await import('../../src/lib/classify.ts');
+    const { serverBundle } = await import('../../src/lib/policy.ts');
+    const { highlightBundle } = await import('../../src/lib/highlight.ts');
+    const dir = new URL('../../content/servers/', import.meta.url);
+    for (const file of readdirSync(dir)) {
+      const server = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+      const bundle = serverBundle(
+        server.tools.map((t: { name: string; classification: { category: 'read'; risk: 'low' }; inputSchema: { type: 'object' } }) => ({
+          name: t.name,
+          category: t.classification.category,
+          risk: t.classification.risk,
+          arguments: findDangerousArguments(t.inputSchema),
+        })),
+      );
+      expect(await highlightBundle(bundle), file).toBe(await highlightJson(policyJson(bundle)));
+    }
+  });
+});
