@@ -21,7 +21,11 @@ export default defineConfig({
   site,
   base,
   trailingSlash: 'always',
-  integrations: [mdx(), sitemap({ filter: (page) => !page.includes('/search/') }), pagefindIntegration(), headersIntegration(),
+  integrations: [
+    mdx(),
+    sitemap({ filter: (page) => !page.includes('/search/') }),
+    pagefindIntegration(),
+    headersIntegration(),
     // Last, so its build:done runs after indexing.
     timingsIntegration(),
   ],

@@ -2,7 +2,6 @@ import { getCollection, type CollectionEntry } from 'astro:content';
 import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
 import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classify.ts';
-import { isHiddenByDefault } from '../lib/policy.ts';
 import { plainLine } from '../lib/text.ts';
 import { effectiveClassification, toolPath, type OverriddenField } from '../lib/effective.ts';
 import { markOnce } from '../lib/build-marks.ts';
@@ -42,7 +41,6 @@ export interface Catalog {
   servers: Server[];
   serverBySlug: Map<string, Server>;
   tools: Tool[];
-  toolById: Map<string, Tool>;
   toolsByServer: Map<string, Tool[]>;
   byRisk: Map<Risk, Tool[]>;
   byCategory: Map<Category, Tool[]>;
@@ -88,7 +86,6 @@ async function build(): Promise<Catalog> {
     .sort((a, b) => a.name.localeCompare(b.name));
   const serverBySlug = new Map(servers.map((server) => [server.slug, server]));
   const tools = toolEntries.map(toTool);
-  const toolById = new Map(tools.map((tool) => [tool.id, tool]));
   const toolsByServer = new Map<string, Tool[]>(servers.map((server) => [server.slug, []]));
   const byRisk = new Map<Risk, Tool[]>(RISK_LEVELS.map((risk) => [risk, []]));
   const byCategory = new Map<Category, Tool[]>(CATEGORIES.map((category) => [category, []]));
@@ -120,7 +117,6 @@ async function build(): Promise<Catalog> {
     servers,
     serverBySlug,
     tools,
-    toolById,
     toolsByServer,
     byRisk,
     byCategory,
@@ -138,10 +134,6 @@ let catalog: Promise<Catalog> | undefined;
 export function getCatalog(): Promise<Catalog> {
   catalog ??= build();
   return catalog;
-}
-
-export function activeTools(tools: readonly Tool[]): Tool[] {
-  return tools.filter((tool) => !tool.removed);
 }
 
 /** Same server, same category first; then the same name elsewhere; then the same category elsewhere. */
@@ -169,8 +161,4 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
 
 export function toolPolicyInput(tool: Tool) {
   return { name: tool.name, category: tool.category, risk: tool.risk, arguments: tool.arguments };
-}
-
-export function hiddenByDefault(tool: Tool): boolean {
-  return isHiddenByDefault(tool);
 }

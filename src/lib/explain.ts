@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../schemas/risk.ts';
+import { CATEGORY_LABELS, CATEGORY_SUMMARIES, type Category, type Risk } from '../schemas/risk.ts';
 import type { ArgumentFinding } from './classify.ts';
 import { ARGUMENT_KIND_LABELS } from './lexicon.ts';
 
@@ -28,8 +28,4 @@ export function whatItDoes(tool: ExplainInput, serverName: string): string[] {
   if (kinds.length > 0) sentences.push(`The caller supplies ${kinds.map((kind) => ARGUMENT_KIND_LABELS[kind]).join(', ')}.`);
   if (tool.annotations?.openWorldHint) sentences.push('The server says it reaches outside systems.');
   return sentences;
-}
-
-export function riskHeadline(risk: Risk, category: Category): string {
-  return `${RISK_LABELS[risk]} risk · ${CATEGORY_LABELS[category]}`;
 }

@@ -57,4 +57,3 @@ export const serverFileSchema = z.strictObject({
 export type ServerMeta = z.output<typeof serverMetaSchema>;
 export type ServerSource = z.output<typeof sourceSchema>;
 export type ServerFile = z.output<typeof serverFileSchema>;
-export type ServerFileInput = z.input<typeof serverFileSchema>;

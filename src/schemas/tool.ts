@@ -48,13 +48,6 @@ export const mcpToolShape = {
 /** One `tools/list` entry. Unknown keys are tolerated here and dropped by the importer. */
 export const mcpToolSchema = z.looseObject(mcpToolShape);
 
-/** The `tools/list` result (plus an optional `server` object from a saved file). */
-export const toolsListSchema = z.looseObject({
-  tools: z.array(z.unknown(), { error: 'must be an array of tools' }),
-  nextCursor: z.string().optional(),
-  server: z.record(z.string(), z.unknown()).optional(),
-});
-
 export const EVIDENCE_KINDS = [
   'name',
   'description',
@@ -147,4 +140,3 @@ export type Classification = z.output<typeof classificationSchema>;
 export type Overrides = z.output<typeof overridesSchema>;
 export type ToolHistory = z.output<typeof historySchema>;
 export type CatalogTool = z.output<typeof catalogToolSchema>;
-export type CatalogToolInput = z.input<typeof catalogToolSchema>;

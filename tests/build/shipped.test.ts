@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCatalog } from '../../src/lib/catalog-files.ts';
+import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
+import { policySchema } from '../../src/schemas/policy.ts';
+import { brokenLinks, buildSite, codeBlocks, htmlFiles, repoRoot, type BuildResult } from '../helpers/site.ts';
+
+// The catalogue this repository ships: the four reference servers, 394 tools.
+let site: BuildResult;
+const servers = readCatalog(join(repoRoot, 'content'));
+const read = (path: string) => readFileSync(join(site.outDir, path), 'utf8');
+
+beforeAll(() => {
+  site = buildSite({ contentDir: join(repoRoot, 'content') });
+  if (site.status !== 0) throw new Error(site.output);
+});
+
+describe('the shipped catalogue', () => {
+  it('has a page for each of its 394 tools and 4 servers', () => {
+    expect(servers.map((s) => s.server.slug).sort()).toEqual(['camoufox-mcp', 'claude-code-notebook-mcp', 'docx-mcp', 'tachibot-mcp']);
+    expect(servers.reduce((n, s) => n + s.tools.length, 0)).toBe(394);
+    for (const { server, tools } of servers) {
+      expect(htmlFiles(join(site.outDir, 'tools', server.slug)), server.slug).toHaveLength(tools.length);
+      expect(read(`servers/${server.slug}/index.html`)).toMatch(new RegExp(`<h1[^>]*>${server.name}</h1>`));
+    }
+  });
+
+  it('shows and ships only policies that validate', () => {
+    let count = 0;
+    for (const file of htmlFiles(site.outDir)) {
+      for (const block of codeBlocks(readFileSync(file, 'utf8'))) {
+        expect(policySchema.safeParse(JSON.parse(block)).success, file).toBe(true);
+        count++;
+      }
+    }
+    for (const { server } of servers) policySchema.parse(JSON.parse(read(`servers/${server.slug}/policy.json`)));
+    expect(count).toBeGreaterThan(394 * 3);
+  });
+
+  it('publishes outputs that match their formats', () => {
+    const index = catalogIndexSchema.parse(JSON.parse(read('catalog.json')));
+    expect(index.totals.tools).toBe(394);
+    for (const { server } of servers) catalogShardSchema.parse(JSON.parse(read(`catalog/${server.slug}.json`)));
+    const schema = JSON.parse(read('schemas/policy.schema.json'));
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(JSON.parse(read('servers/docx-mcp/policy.json')))).toBe(true);
+    const llms = read('llms.txt');
+    expect(llms).toMatch(/^# Policy Atlas\n\n> .+\n/);
+    expect(llms.match(/^- \[.+\]\(http.+\)/gm)?.length).toBe(3 + 4);
+    const sitemap = read('sitemap-0.xml');
+    expect(sitemap.match(/<loc>/g)?.length).toBe(htmlFiles(site.outDir).length - 2); // all but 404 and search
+    expect(read('_headers')).toContain("Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
+  });
+
+  it('classifies the reference tools as a reader would', () => {
+    const page = (server: string, tool: string) => read(`tools/${server}/${tool}/index.html`);
+    expect(page('docx-mcp', 'export-session-script')).toMatch(/badge risk-medium[^>]*>Medium[\s\S]*?badge category[^>]*>Write</);
+    expect(page('camoufox-mcp', 'save-session')).toMatch(/badge risk-medium[^>]*>Medium[\s\S]*?badge category[^>]*>Write</);
+    expect(page('claude-code-notebook-mcp', 'notebook-delete')).toMatch(/badge category[^>]*>Destructive</);
+    expect(page('camoufox-mcp', 'evaluate-mainworld')).toMatch(/badge category[^>]*>Execute</);
+  });
+
+  it('has no broken internal link', () => {
+    expect(brokenLinks(site.outDir, '/')).toEqual([]);
+  });
+});
