@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { ContentError } from '../lib/catalog-files.ts';
 import type { ImportResult } from '../lib/importer.ts';
 import { LiveImportError } from '../lib/live-import.ts';
@@ -93,6 +93,14 @@ function parseTimeout(value: string | undefined): number {
 
 const contentDirFrom = (value: string | undefined) => value ?? process.env['ATLAS_CONTENT'] ?? 'content';
 
+/** Options `import` and `refresh` share. */
+const COMMON_OPTIONS = {
+  content: { type: 'string' as const },
+  header: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  timeout: { type: 'string' as const },
+  help: { type: 'boolean' as const, short: 'h' },
+} satisfies ParseArgsOptionsConfig;
+
 async function runImport(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -101,11 +109,8 @@ async function runImport(argv: string[]): Promise<number> {
       stdio: { type: 'string' },
       http: { type: 'string' },
       server: { type: 'string' },
-      content: { type: 'string' },
       env: { type: 'string', multiple: true, default: [] },
-      header: { type: 'string', multiple: true, default: [] },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...COMMON_OPTIONS,
     },
     strict: true,
   });
@@ -182,12 +187,7 @@ async function runBenchCommand(argv: string[]): Promise<number> {
 async function runRefresh(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      content: { type: 'string' },
-      header: { type: 'string', multiple: true, default: [] },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: COMMON_OPTIONS,
     strict: true,
   });
   if (values.help) {

@@ -1,47 +1,22 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importServer, readToolsListFile } from '../../src/lib/importer.ts';
-import { buildSite, repoRoot } from '../helpers/site.ts';
+import { buildSite, importHostileCorpus } from '../helpers/site.ts';
 import { serveSite } from '../helpers/serve.ts';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
-const POLL = { timeout: 15_000 };
 
 let browser: Browser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let toolPaths: string[];
 
 beforeAll(async () => {
-  const contentDir = mkdtempSync(join(tmpdir(), 'atlas-hostile-browser-'));
-  const { tools, server } = readToolsListFile(join(repoRoot, 'tests/fixtures/hostile/hostile.json'));
-  importServer({
-    tools,
-    server,
-    source: { kind: 'file', file: 'hostile.json' },
-    transport: 'unknown',
-    contentDir,
-    today: '2026-11-01',
-    origin: 'hostile.json',
-  });
+  const contentDir = importHostileCorpus();
   const build = buildSite({ contentDir });
   if (build.status !== 0) throw new Error(build.output);
   site = await serveSite(build.outDir);
   toolPaths = readdirSync(join(build.outDir, 'tools/hostile')).map((slug) => `tools/hostile/${slug}/`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

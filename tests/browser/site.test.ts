@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import { brokenLinks, buildSite, fixtureCatalog } from '../helpers/site.ts';
 import { serveSite } from '../helpers/serve.ts';
 
-/** Pagefind loads its index on first use; give the UI time to answer. */
-const POLL = { timeout: 15_000 };
-const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
@@ -18,18 +16,7 @@ let contentDir: string;
 
 beforeAll(async () => {
   contentDir = fixtureCatalog();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

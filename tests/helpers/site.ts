@@ -60,6 +60,22 @@ export function fixtureCatalog(): string {
   return dir;
 }
 
+/** Imports the hostile corpus (plus any extra tools) into a fresh catalogue folder. */
+export function importHostileCorpus(extraTools: unknown[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-hostile-'));
+  const { tools, server } = readToolsListFile(join(repoRoot, 'tests/fixtures/hostile/hostile.json'));
+  importServer({
+    tools: [...tools, ...extraTools],
+    server,
+    source: { kind: 'file', file: 'hostile.json' },
+    transport: 'unknown',
+    contentDir: dir,
+    today: '2026-11-01',
+    origin: 'hostile.json',
+  });
+  return dir;
+}
+
 export function htmlFiles(dir: string): string[] {
   const found: string[] = [];
   const walk = (folder: string) => {
