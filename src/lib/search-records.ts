@@ -18,7 +18,8 @@ const MAX_INDEXED_DESCRIPTION = 2000;
 /**
  * Search records for every tool and server page, from the same catalogue and the same
  * effective classification the pages render. Only what a reader searches for goes in:
- * names, descriptions, rationale; never policy JSON or navigation. URLs are below the
+ * names, titles, descriptions, risk and category; never policy JSON, generated
+ * explanations or navigation. URLs are below the
  * base; the search UI adds it.
  */
 export function searchRecords(servers: readonly LoadedServer[]): SearchRecord[] {
@@ -31,15 +32,16 @@ export function searchRecords(servers: readonly LoadedServer[]): SearchRecord[] 
       content: [
         serverName,
         plainLine(server.description ?? ''),
-        `${active.length} tools`,
+        `${active.length} tool${active.length === 1 ? '' : 's'}`,
         active.map((t) => plainLine(t.name)).join(' '),
       ].join('. '),
       language: 'en',
       meta: { title: serverName, kind: 'Server' },
       filters: { server: [serverName] },
     });
-    for (const tool of tools) {
-      const { category, risk, rationale } = effectiveClassification(tool);
+    // Removed tools keep their pages (linked from the server page) but leave search.
+    for (const tool of active) {
+      const { category, risk } = effectiveClassification(tool);
       const name = plainLine(tool.name);
       const description = plainLine(tool.description ?? '').slice(0, MAX_INDEXED_DESCRIPTION);
       records.push({
@@ -49,7 +51,6 @@ export function searchRecords(servers: readonly LoadedServer[]): SearchRecord[] 
           tool.title ? plainLine(tool.title) : '',
           description,
           `${RISK_LABELS[risk]} risk ${CATEGORY_LABELS[category]} tool on ${serverName}.`,
-          rationale.join(' '),
         ]
           .filter(Boolean)
           .join(' '),
