@@ -51,6 +51,9 @@ const url = (value: unknown): string | undefined => {
   return text && /^https?:\/\//.test(text) ? text : undefined;
 };
 
+/** How much of a replaced description the history keeps. */
+const PREVIOUS_DESCRIPTION_LIMIT = 5000;
+
 /** Deepest nesting a schema may have; deeper is hostile or broken, and no client could use it. */
 export const MAX_NESTING = 64;
 
@@ -163,7 +166,14 @@ export function mergeImport(
         firstSeen: before.history.firstSeen,
         changes: [
           ...before.history.changes,
-          { date: input.today, fields: fields.length > 0 ? fields : ['description'], previousHash: before.history.hash },
+          {
+            date: input.today,
+            fields: fields.length > 0 ? fields : ['description'],
+            previousHash: before.history.hash,
+            ...(fields.includes('description') && before.description !== undefined
+              ? { previousDescription: before.description.slice(0, PREVIOUS_DESCRIPTION_LIMIT) }
+              : {}),
+          },
         ],
       };
     } else {

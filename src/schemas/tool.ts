@@ -115,6 +115,8 @@ export const historySchema = z.strictObject({
         date: isoDate,
         fields: z.array(z.enum(DEFINITION_FIELDS)).min(1),
         previousHash: z.string().min(1),
+        /** The description before this change (first 5,000 characters), so a reader can compare. */
+        previousDescription: z.string().optional(),
       }),
     )
     .default([]),

@@ -85,7 +85,7 @@ describe('stdio import from test servers', () => {
     expect(second).toMatchObject({ added: ['get_c'], changed: [{ name: 'get_a', fields: ['description'] }], removed: ['get_b'] });
     const file = readServer('changing');
     expect(file.tools.find((t) => t.name === 'get_a')!.history!.changes).toEqual([
-      expect.objectContaining({ date: '2026-11-12', fields: ['description'] }),
+      expect.objectContaining({ date: '2026-11-12', fields: ['description'], previousDescription: 'Gets a.' }),
     ]);
     expect(file.tools.find((t) => t.name === 'get_b')!.history!.removedOn).toBe('2026-11-12');
   });

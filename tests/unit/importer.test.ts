@@ -62,7 +62,10 @@ describe('importServer', () => {
     expect(result.changed).toEqual([{ name: 'read_file', fields: ['description'] }]);
     expect(result.removed).toEqual(['delete_file']);
     const file = read();
-    expect(file.tools[0]!.history).toMatchObject({ firstSeen: '2026-11-01', changes: [{ date: '2026-11-05', fields: ['description'] }] });
+    expect(file.tools[0]!.history).toMatchObject({
+      firstSeen: '2026-11-01',
+      changes: [{ date: '2026-11-05', fields: ['description'], previousDescription: 'Reads a file.' }],
+    });
     expect(file.tools[1]).toMatchObject({ name: 'delete_file', history: { removedOn: '2026-11-05' } });
   });
 
