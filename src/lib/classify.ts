@@ -10,6 +10,7 @@ import {
   LONG_DESCRIPTION,
   OUTPUT_ARGUMENT,
   SEVERE_PATTERN,
+  UNTRUSTED_CONTENT_PATTERN,
   DESCRIPTION_PHRASES,
   MODEL_INSTRUCTION_PATTERNS,
   OUTBOUND_VERBS,
@@ -275,6 +276,14 @@ export function classifyTool(tool: ToolDefinition): Classification {
   const secrets = SECRET_PATTERN.exec(`${tool.name} ${description}`);
   const outbound = nameWords.some((word) => verbStems(word).some((stem) => OUTBOUND_VERBS.has(stem)));
   const touchesFiles = argKinds.has('path') || /\bfiles?\b|\bdisk\b|\bfilesystem\b/i.test(description);
+  const untrustedContent = UNTRUSTED_CONTENT_PATTERN.exec(`${nameWords.join(' ')} ${lead}`);
+  if (untrustedContent && category === 'read') {
+    evidence.push({
+      kind: 'description',
+      match: untrustedContent[0],
+      detail: `It returns content from outside (${quote(untrustedContent[0])}), written by whoever controls that source.`,
+    });
+  }
   const { risk: baseRisk, reason: riskReason } = riskFor(category, {
     argKinds,
     secrets: secrets?.[0],
@@ -282,6 +291,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     touchesFiles,
     severe: SEVERE_PATTERN.test(`${nameWords.join(' ')} ${lead}`),
     openWorld: hints.openWorldHint === true,
+    untrustedContent: Boolean(untrustedContent),
   });
   let risk = baseRisk;
 
@@ -368,6 +378,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     openWorld: hints.openWorldHint === true,
     // Contradicting annotations and a buried wall of text are both ways to mislead a reviewer.
     conflicts: conflicts.length > 0 || oversized,
+    untrustedContent: category === 'read' && Boolean(untrustedContent),
     hidden,
     instructions,
   });
@@ -397,6 +408,7 @@ interface Reach {
   touchesFiles: boolean;
   severe: boolean;
   openWorld: boolean;
+  untrustedContent: boolean;
 }
 
 function riskFor(category: Category, reach: Reach): { risk: Risk; reason: string } {
@@ -423,6 +435,12 @@ function riskFor(category: Category, reach: Reach): { risk: Risk; reason: string
         return {
           risk: 'medium',
           reason: 'the caller chooses the URL it fetches, which can reach internal services or carry data out in the address',
+        };
+      if (reach.untrustedContent)
+        return {
+          risk: 'medium',
+          reason:
+            'it returns content written by outsiders (web pages, mail, search results), which can carry instructions the model may follow',
         };
       if (reach.openWorld)
         return {
@@ -518,6 +536,7 @@ function attackPatternsFor(input: {
   outbound: boolean;
   openWorld: boolean;
   conflicts: boolean;
+  untrustedContent: boolean;
   hidden: Array<{ findings: HiddenFinding[] }>;
   instructions: ModelInstructionFinding[];
 }): AttackId[] {
@@ -540,7 +559,7 @@ function attackPatternsFor(input: {
     ids.add('confused-deputy');
   }
   if (argKinds.has('url') || input.outbound || argKinds.has('recipient')) ids.add('argument-exfiltration');
-  if (input.openWorld || argKinds.has('url')) ids.add('mcp06');
+  if (input.openWorld || argKinds.has('url') || input.untrustedContent) ids.add('mcp06');
   if (input.category === 'read' && argKinds.has('path')) ids.add('mcp10');
   if ((input.secrets || argKinds.has('path')) && (input.openWorld || input.outbound || argKinds.has('url'))) ids.add('lethal-trifecta');
   if (input.conflicts) ids.add('mcp03');

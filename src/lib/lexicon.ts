@@ -274,20 +274,18 @@ export const FINANCIAL_NOUNS = new Set([
 
 /**
  * Verbs that keep their meaning as the second word of a compound name such as
- * `find_replace` or `read_and_delete` (most verbs there are nouns: `list_comment_threads`).
+ * `find_replace` or `read_and_delete`. Verbs that double as nouns are left out: `set_run_font`
+ * sets a text run, `get_update_status` reads; and most second words are nouns (`list_comment_threads`).
  */
 export const COMPOUND_VERBS = new Set([
   'replace',
   'delete',
   'remove',
   'write',
-  'update',
+  'overwrite',
   'create',
   'execute',
-  'run',
   'send',
-  'overwrite',
-  'drop',
   'upload',
   'purge',
   'destroy',
@@ -394,6 +392,10 @@ export const ARGUMENT_KIND_LABELS: Record<ArgumentKind, string> = {
   credential: 'a credential',
   recipient: 'a recipient',
 };
+
+/** Content a read tool brings back from outside: whoever wrote it can address the model. */
+export const UNTRUSTED_CONTENT_PATTERN =
+  /\b(web ?pages?|websites?|browser|page text|page content|html|internet|web search|search results?|e-?mails?|inbox|tweets?|rss|feeds?)\b/i;
 
 /** Descriptions longer than this are flagged: length is where instructions hide. */
 export const LONG_DESCRIPTION = 10_000;

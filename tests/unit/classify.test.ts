@@ -42,7 +42,9 @@ describe('classifyTool on the reference servers', () => {
   });
 
   it('rates plain reads Low', () => {
-    expect(find(camoufox, 'list_pages')).toMatchObject({ category: 'read', risk: 'low' });
+    expect(find(camoufox, 'get_recording_status')).toMatchObject({ category: 'read', risk: 'low' });
+    // Tab titles and URLs are written by whoever owns the page.
+    expect(find(camoufox, 'list_pages')).toMatchObject({ category: 'read', risk: 'medium' });
     expect(find(docx, 'get_headings')).toMatchObject({ category: 'read', risk: 'low' });
   });
 
@@ -122,5 +124,21 @@ describe('classifyTool on edge cases', () => {
     let schema: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 50; i++) schema = { type: 'object', properties: { nested: schema, path: { type: 'string' } } };
     expect(() => classifyTool({ name: 'deep', inputSchema: schema as ToolDefinition['inputSchema'] })).not.toThrow();
+  });
+});
+
+describe('classifyTool on content from outside', () => {
+  it('marks a read of web pages as a channel for injected instructions', () => {
+    const result = classifyTool({ name: 'get_page_text', description: 'Extract text content from the page in the browser', inputSchema: { type: 'object' } });
+    expect(result).toMatchObject({ category: 'read', risk: 'medium' });
+    expect(result.attackPatterns).toContain('mcp06');
+    expect(result.rationale.join(' ')).toContain('written by outsiders');
+  });
+});
+
+describe('classifyTool on names whose second word is a noun', () => {
+  it('reads set_run_font as a write to a text run, not as running code', () => {
+    expect(classifyTool({ name: 'set_run_font', description: 'Set the font of a specific run.', inputSchema: { type: 'object' } }).category).toBe('write');
+    expect(classifyTool({ name: 'get_update_status', description: 'Get the status of an update.', inputSchema: { type: 'object' } }).category).toBe('read');
   });
 });
