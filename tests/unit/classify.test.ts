@@ -129,7 +129,11 @@ describe('classifyTool on edge cases', () => {
 
 describe('classifyTool on content from outside', () => {
   it('marks a read of web pages as a channel for injected instructions', () => {
-    const result = classifyTool({ name: 'get_page_text', description: 'Extract text content from the page in the browser', inputSchema: { type: 'object' } });
+    const result = classifyTool({
+      name: 'get_page_text',
+      description: 'Extract text content from the page in the browser',
+      inputSchema: { type: 'object' },
+    });
     expect(result).toMatchObject({ category: 'read', risk: 'medium' });
     expect(result.attackPatterns).toContain('mcp06');
     expect(result.rationale.join(' ')).toContain('written by outsiders');
@@ -138,7 +142,11 @@ describe('classifyTool on content from outside', () => {
 
 describe('classifyTool on names whose second word is a noun', () => {
   it('reads set_run_font as a write to a text run, not as running code', () => {
-    expect(classifyTool({ name: 'set_run_font', description: 'Set the font of a specific run.', inputSchema: { type: 'object' } }).category).toBe('write');
-    expect(classifyTool({ name: 'get_update_status', description: 'Get the status of an update.', inputSchema: { type: 'object' } }).category).toBe('read');
+    expect(
+      classifyTool({ name: 'set_run_font', description: 'Set the font of a specific run.', inputSchema: { type: 'object' } }).category,
+    ).toBe('write');
+    expect(
+      classifyTool({ name: 'get_update_status', description: 'Get the status of an update.', inputSchema: { type: 'object' } }).category,
+    ).toBe('read');
   });
 });
