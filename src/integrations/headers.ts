@@ -5,14 +5,15 @@ import type { AstroIntegration } from 'astro';
 
 /**
  * The Content-Security-Policy every page is served with. The site runs only its own
- * script files: no inline script, no eval. Pagefind's search needs WebAssembly
- * ('wasm-unsafe-eval'); shiki colours tokens with style attributes ('unsafe-inline'
- * in style-src, never in script-src).
+ * script and style files: no inline script, no eval, no <style> element. Pagefind's
+ * search needs WebAssembly ('wasm-unsafe-eval'); shiki colours tokens and the risk
+ * chart sizes its bars with style attributes (style-src-attr only).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self'",
   "font-src 'self'",

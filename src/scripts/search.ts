@@ -55,6 +55,11 @@ export class AtlasSearch extends HTMLElement {
       const bundle = this.dataset['bundle']!;
       const pagefind = (await import(/* @vite-ignore */ `${bundle}pagefind.js`)) as Pagefind;
       await pagefind.options({ baseUrl: this.dataset['base']! });
+      // Fill the filters the page leaves empty before the first search reads them.
+      const all = await pagefind.filters();
+      for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-dynamic]')) {
+        this.#fillOptions(select, Object.keys(all[select.dataset['filter']!] ?? {}));
+      }
       return pagefind;
     })();
     return this.#pagefind;
@@ -62,6 +67,8 @@ export class AtlasSearch extends HTMLElement {
 
   async search() {
     const run = ++this.#run;
+    const pagefind = await this.#load();
+    if (run !== this.#run) return;
     const query = this.querySelector<HTMLInputElement>('input[name="q"]')!.value.trim();
     const filters: Record<string, string> = {};
     for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-filter]')) {
@@ -69,10 +76,9 @@ export class AtlasSearch extends HTMLElement {
     }
     this.#syncUrl(query, filters);
     const summary = this.querySelector('.summary')!;
-    const pagefind = await this.#load();
     const hasFilter = Object.keys(filters).length > 0;
     const search = query || hasFilter ? await pagefind.search(query || null, { filters }) : null;
-    const counts = search?.filters ?? (await pagefind.filters());
+    const counts = await this.#facetCounts(pagefind, query, filters, search);
     // A newer search started while this one waited: let it win.
     if (run !== this.#run) return;
     this.#updateCounts(counts);
@@ -93,6 +99,36 @@ export class AtlasSearch extends HTMLElement {
     for (const data of batch) list.append(resultItem(data));
     this.#shown += batch.length;
     this.querySelector<HTMLButtonElement>('.more')!.hidden = this.#shown >= this.#results.length;
+  }
+
+  /** Options of a filter the page leaves empty (servers), added from the index once, by name. */
+  #fillOptions(select: HTMLSelectElement, values: string[]) {
+    if (select.options.length > 1) return;
+    const wanted = new URLSearchParams(location.search).get(select.name);
+    for (const value of values.sort((a, b) => a.localeCompare(b))) {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = value;
+      select.append(option);
+    }
+    if (wanted) select.value = wanted;
+  }
+
+  /**
+   * Counts for each filter's options: what a reader would get by choosing that option,
+   * given the query and the other filters. A filter that is set is counted without itself.
+   */
+  async #facetCounts(pagefind: Pagefind, query: string, filters: Record<string, string>, search: PagefindSearch | null) {
+    const counts: Record<string, Record<string, number>> = { ...(search?.filters ?? (await pagefind.filters())) };
+    for (const facet of Object.keys(filters)) {
+      const others = Object.fromEntries(Object.entries(filters).filter(([key]) => key !== facet));
+      const without =
+        query || Object.keys(others).length > 0
+          ? (await pagefind.search(query || null, { filters: others }))?.filters
+          : await pagefind.filters();
+      if (without?.[facet]) counts[facet] = without[facet];
+    }
+    return counts;
   }
 
   #updateCounts(counts: Record<string, Record<string, number>>) {

@@ -89,6 +89,19 @@ for (const base of ['/', '/atlas/']) {
       expect(problems).toEqual([]);
     });
 
+    it('fills the server filter from the index and honours it in a shared link', async () => {
+      const { page, problems } = await watch(context);
+      await page.goto(site.url('search/?server=Acme%20Pay'));
+      await expect.poll(() => page.locator('.results li').count(), POLL).toBe(3);
+      expect(await page.getByLabel('Server', { exact: true }).inputValue()).toBe('Acme Pay');
+      expect(await page.getByLabel('Server', { exact: true }).locator('option').allTextContents()).toEqual([
+        'Any server',
+        'Acme Files (7)',
+        'Acme Pay (3)',
+      ]);
+      expect(problems).toEqual([]);
+    });
+
     it('searches from the header of a tool page', async () => {
       const { page, problems } = await watch(context);
       await page.goto(site.url('tools/acme-files/read-file/'));
