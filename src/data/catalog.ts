@@ -47,6 +47,8 @@ export interface Catalog {
   byAttack: Map<AttackId, Tool[]>;
   /** Tools flagged for hidden characters or instructions aimed at the model. */
   poisoned: Tool[];
+  /** Current tools by `<server>/<category>`, for related tools. */
+  byServerCategory: Map<string, Tool[]>;
   /** Tools whose name appears on more than one server. */
   sameName: Map<string, Tool[]>;
   riskCounts: Record<Risk, number>;
@@ -91,6 +93,7 @@ async function build(): Promise<Catalog> {
   const byCategory = new Map<Category, Tool[]>(CATEGORIES.map((category) => [category, []]));
   const byAttack = new Map<AttackId, Tool[]>(ATTACK_IDS.map((id) => [id, []]));
   const byName = new Map<string, Tool[]>();
+  const byServerCategory = new Map<string, Tool[]>();
   const poisoned: Tool[] = [];
   for (const tool of tools) {
     const list = toolsByServer.get(tool.server);
@@ -99,6 +102,10 @@ async function build(): Promise<Catalog> {
     if (tool.removed) continue;
     byRisk.get(tool.risk)!.push(tool);
     byCategory.get(tool.category)!.push(tool);
+    const serverCategory = `${tool.server}/${tool.category}`;
+    const sameKind = byServerCategory.get(serverCategory);
+    if (sameKind) sameKind.push(tool);
+    else byServerCategory.set(serverCategory, [tool]);
     for (const id of tool.attackPatterns) byAttack.get(id)!.push(tool);
     const key = tool.name.toLowerCase();
     const named = byName.get(key);
@@ -107,7 +114,8 @@ async function build(): Promise<Catalog> {
     if (tool.classification.evidence.some((e) => e.kind === 'hidden-characters' || e.kind === 'model-instruction')) poisoned.push(tool);
   }
   for (const list of toolsByServer.values()) list.sort(byRiskThenName);
-  for (const list of [...byRisk.values(), ...byCategory.values(), ...byAttack.values(), poisoned]) list.sort(byRiskThenName);
+  for (const list of [...byRisk.values(), ...byCategory.values(), ...byAttack.values(), ...byServerCategory.values(), poisoned])
+    list.sort(byRiskThenName);
   const sameName = new Map([...byName].filter(([, list]) => new Set(list.map((t) => t.server)).size > 1));
   const riskCounts = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, byRisk.get(risk)!.length])) as Record<Risk, number>;
   const categoryCounts = Object.fromEntries(CATEGORIES.map((c) => [c, byCategory.get(c)!.length])) as Record<Category, number>;
@@ -122,6 +130,7 @@ async function build(): Promise<Catalog> {
     byCategory,
     byAttack,
     poisoned,
+    byServerCategory,
     sameName,
     riskCounts,
     categoryCounts,
@@ -138,12 +147,16 @@ export function getCatalog(): Promise<Catalog> {
 
 /** Same server, same category first; then the same name elsewhere; then the same category elsewhere. */
 export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameServer: Tool[]; elsewhere: Tool[] } {
-  const sameServer = (catalog.toolsByServer.get(tool.server) ?? [])
-    .filter((other) => other.category === tool.category && other.id !== tool.id && !other.removed)
-    .slice(0, limit);
+  // Looks at most limit + 1 tools of the server's category, however large the server.
+  const sameServer: Tool[] = [];
+  for (const other of catalog.byServerCategory.get(`${tool.server}/${tool.category}`) ?? []) {
+    if (sameServer.length === limit) break;
+    if (other.id !== tool.id) sameServer.push(other);
+  }
   const elsewhere: Tool[] = [];
   for (const other of catalog.sameName.get(tool.name.toLowerCase()) ?? []) {
-    if (other.server !== tool.server && elsewhere.length < limit) elsewhere.push(other);
+    if (elsewhere.length === limit) break;
+    if (other.server !== tool.server) elsewhere.push(other);
   }
   const pool = catalog.byCategory.get(tool.category) ?? [];
   if (pool.length > 0 && elsewhere.length < limit) {
