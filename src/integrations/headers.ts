@@ -5,15 +5,14 @@ import type { AstroIntegration } from 'astro';
 
 /**
  * The Content-Security-Policy every page is served with. The site runs only its own
- * script and style files: no inline script, no eval, no <style> element. Pagefind's
- * search needs WebAssembly ('wasm-unsafe-eval'); shiki colours tokens and the risk
- * chart sizes its bars with style attributes (style-src-attr only).
+ * script and style files: no inline script or style, no eval. Pagefind's search needs
+ * WebAssembly ('wasm-unsafe-eval'). Highlighted code is coloured by class and the
+ * risk chart is SVG, so no page needs an inline style.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
-  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self'",
   "font-src 'self'",

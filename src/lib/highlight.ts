@@ -1,4 +1,4 @@
-import { createHighlighterCore, type HighlighterCore } from 'shiki/core';
+import { createHighlighterCore, type HighlighterCore, type ShikiTransformer } from 'shiki/core';
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import json from 'shiki/langs/json.mjs';
 import githubDark from 'shiki/themes/github-dark.mjs';
@@ -12,6 +12,33 @@ import { policyJson } from './policy.ts';
  */
 let highlighter: Promise<HighlighterCore> | undefined;
 
+/**
+ * JSON in the two themes uses three colour pairs; each becomes a class (styled in
+ * global.css) instead of a style attribute on every token: a third less HTML, and a
+ * Content-Security-Policy with no inline styles for code. A pair not listed here
+ * keeps its style attribute, so a theme change degrades, never breaks.
+ */
+export const TOKEN_CLASSES: Record<string, string> = {
+  '--shiki-light:#24292E;--shiki-dark:#E1E4E8': 'tk-p',
+  '--shiki-light:#005CC5;--shiki-dark:#79B8FF': 'tk-k',
+  '--shiki-light:#032F62;--shiki-dark:#9ECBFF': 'tk-s',
+};
+
+const tokenClasses: ShikiTransformer = {
+  name: 'policy-atlas-token-classes',
+  pre(node) {
+    delete node.properties['style'];
+  },
+  span(node) {
+    const style = node.properties['style'];
+    const className = typeof style === 'string' ? TOKEN_CLASSES[style] : undefined;
+    if (className) {
+      delete node.properties['style'];
+      node.properties['class'] = className;
+    }
+  },
+};
+
 export async function highlightJson(code: string): Promise<string> {
   highlighter ??= createHighlighterCore({
     themes: [githubLight, githubDark],
@@ -22,6 +49,7 @@ export async function highlightJson(code: string): Promise<string> {
     lang: 'json',
     themes: { light: 'github-light', dark: 'github-dark' },
     defaultColor: false,
+    transformers: [tokenClasses],
   });
 }
 

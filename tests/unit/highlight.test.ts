@@ -47,3 +47,28 @@ describe('highlighting bundles', () => {
     }
   });
 });
+
+describe('highlighted HTML', () => {
+  it('colours every token of a policy by class, with no inline style', async () => {
+    const html = await highlightJson(
+      policyJson({
+        version: '1',
+        default: 'deny',
+        hide: ['x_tool'],
+        all_tools: { limits: [{ counter: 'all', window: 'minute', max: 3, scope: 'grant' }] },
+        tools: {
+          a_tool: {
+            require: [{ path: 'args.url', op: 'regex', value: '^https://' }],
+            deny_if: [
+              { path: 'args.n', op: 'exists', value: true },
+              { path: 'args.m', op: 'eq', value: null },
+            ],
+          },
+        },
+      }),
+    );
+    expect(html).not.toContain('style=');
+    expect(html).toContain('class="tk-s"');
+    expect(html).toContain('class="tk-k"');
+  });
+});
