@@ -156,3 +156,29 @@ describe('content file validation', () => {
     expect(() => parseServerFile('f.json', JSON.stringify(file))).toThrow(/tool "read_file" \(tools\[0\]\): Unrecognized key: "overides"/);
   });
 });
+
+describe('the shipped catalogue', () => {
+  it('is exactly what the importer makes of its recorded sources today', async () => {
+    const { cpSync } = await import('node:fs');
+    const { refreshCatalog } = await import('../../src/cli/sources.ts');
+    const shipped = new URL('../../content/', import.meta.url);
+    cpSync(new URL('servers/', shipped), join(dir, 'servers'), { recursive: true });
+    const report = await refreshCatalog({
+      contentDir: dir,
+      timeoutMs: 5000,
+      today: '2026-11-21',
+      env: {},
+      headers: {},
+      progress: () => undefined,
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.refreshed).toHaveLength(4);
+    for (const { slug, result } of report.refreshed) {
+      expect(result, slug).toMatchObject({ added: [], changed: [], removed: [] });
+      const before = JSON.parse(readFileSync(new URL(`servers/${slug}.json`, shipped), 'utf8'));
+      const after = JSON.parse(readFileSync(join(dir, 'servers', `${slug}.json`), 'utf8'));
+      // A classifier change shows up here until the catalogue is re-imported and committed.
+      expect(after.tools, slug).toEqual(before.tools);
+    }
+  });
+});
