@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContentError, parseServerFile, readCatalog } from '../../src/lib/catalog-files.ts';
-import { importServer, readToolsListFile } from '../../src/lib/importer.ts';
+import { readToolsListFile } from '../../src/lib/importer.ts';
 import { catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import {
@@ -13,6 +13,7 @@ import {
   elements,
   htmlFiles,
   importHostileCorpus,
+  importTools,
   repoRoot,
   type BuildResult,
 } from '../helpers/site.ts';
@@ -172,16 +173,7 @@ describe('malformed input', () => {
   const importFile = (name: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-malformed-'));
     const { tools, server } = readToolsListFile(malformed(name));
-    return importServer({
-      tools,
-      server,
-      slug: 'x',
-      source: { kind: 'file', file: name },
-      transport: 'unknown',
-      contentDir: dir,
-      today: '2026-11-01',
-      origin: name,
-    });
+    return importTools(dir, tools, { server, slug: 'x', origin: name });
   };
   const message = (name: string) => {
     try {
@@ -209,18 +201,9 @@ describe('malformed input', () => {
     let schema: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 20_000; i++) schema = { type: 'object', properties: { a: schema } };
     const dir = mkdtempSync(join(tmpdir(), 'atlas-deep-'));
-    expect(() =>
-      importServer({
-        tools: [{ name: 'deep', inputSchema: schema }],
-        server: {},
-        slug: 'deep',
-        source: { kind: 'file', file: 'deep.json' },
-        transport: 'unknown',
-        contentDir: dir,
-        today: '2026-11-01',
-        origin: 'deep.json',
-      }),
-    ).toThrow('deep.json: tool "deep" (tools[0]) › inputSchema: nests deeper than 64 levels');
+    expect(() => importTools(dir, [{ name: 'deep', inputSchema: schema }], { slug: 'deep', origin: 'deep.json' })).toThrow(
+      'deep.json: tool "deep" (tools[0]) › inputSchema: nests deeper than 64 levels',
+    );
   });
 
   it('drops a non-http repository at import, and rejects one written by hand', () => {
@@ -239,16 +222,7 @@ describe('malformed input', () => {
       description: `Gets item ${i}.`,
       inputSchema: { type: 'object' },
     }));
-    importServer({
-      tools,
-      server: { name: 'Big' },
-      slug: 'big',
-      source: { kind: 'file', file: 'big.json' },
-      transport: 'unknown',
-      contentDir: dir,
-      today: '2026-11-01',
-      origin: 'big.json',
-    });
+    importTools(dir, tools, { server: { name: 'Big' }, slug: 'big' });
     const built = buildSite({ contentDir: dir });
     expect(built.status, built.output).toBe(0);
     const serverPage = readFileSync(join(built.outDir, 'servers/big/index.html'), 'utf8');

@@ -41,21 +41,32 @@ export function buildSite(options: { contentDir: string; base?: string; site?: s
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
 }
 
+/** Imports tools as if from a saved tools/list file named `origin`. */
+export function importTools(
+  contentDir: string,
+  tools: unknown[],
+  options: { server?: Record<string, unknown>; slug?: string; today?: string; origin?: string } = {},
+) {
+  const origin = options.origin ?? 'tools-list.json';
+  return importServer({
+    tools,
+    server: options.server ?? {},
+    slug: options.slug,
+    source: { kind: 'file', file: origin },
+    transport: 'unknown',
+    contentDir,
+    today: options.today ?? '2026-11-01',
+    origin,
+  });
+}
+
 /** Imports the test tools-lists into a fresh catalogue folder. */
 export function fixtureCatalog(): string {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-content-'));
   const lists = join(repoRoot, 'tests/fixtures/tools-lists');
   for (const name of readdirSync(lists).sort()) {
     const { tools, server } = readToolsListFile(join(lists, name));
-    importServer({
-      tools,
-      server,
-      source: { kind: 'file', file: name },
-      transport: 'unknown',
-      contentDir: dir,
-      today: '2026-11-01',
-      origin: name,
-    });
+    importTools(dir, tools, { server, origin: name });
   }
   return dir;
 }
@@ -64,15 +75,7 @@ export function fixtureCatalog(): string {
 export function importHostileCorpus(extraTools: unknown[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-hostile-'));
   const { tools, server } = readToolsListFile(join(repoRoot, 'tests/fixtures/hostile/hostile.json'));
-  importServer({
-    tools: [...tools, ...extraTools],
-    server,
-    source: { kind: 'file', file: 'hostile.json' },
-    transport: 'unknown',
-    contentDir: dir,
-    today: '2026-11-01',
-    origin: 'hostile.json',
-  });
+  importTools(dir, [...tools, ...extraTools], { server, origin: 'hostile.json' });
   return dir;
 }
 
