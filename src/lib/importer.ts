@@ -127,12 +127,12 @@ function changedFields(before: Partial<McpTool>, after: Partial<McpTool>): Array
   return DEFINITION_FIELDS.filter((field) => a[field] !== b[field]);
 }
 
-/** Builds the new content file from the incoming tools and the existing file, if any. */
-export function mergeImport(
-  input: ImportInput,
-  existing: ServerFile | undefined,
-): { file: ServerFile; result: Omit<ImportResult, 'file'> } {
-  const incoming = validateIncomingTools(input.origin, input.tools);
+/**
+ * The slug a server is filed under: `--server`, else the slug its file gives, else one
+ * made from its name. Checked before it is used in any path, since a saved tools/list
+ * file is untrusted (`"slug": "../../x"` must never reach the file system).
+ */
+export function serverSlugFor(input: Pick<ImportInput, 'slug' | 'server' | 'origin'>): string {
   const rawSlug = input.slug ?? str(input.server['slug']) ?? baseSlug(str(input.server['name']) ?? 'server', 'server');
   const slugCheck = serverSlugSchema.safeParse(rawSlug);
   if (!slugCheck.success) {
@@ -145,7 +145,16 @@ export function mergeImport(
       },
     ]);
   }
-  const slug = slugCheck.data;
+  return slugCheck.data;
+}
+
+/** Builds the new content file from the incoming tools and the existing file, if any. */
+export function mergeImport(
+  input: ImportInput,
+  existing: ServerFile | undefined,
+): { file: ServerFile; result: Omit<ImportResult, 'file'> } {
+  const incoming = validateIncomingTools(input.origin, input.tools);
+  const slug = serverSlugFor(input);
   const previous = new Map((existing?.tools ?? []).map((tool) => [tool.name, tool]));
   const added: string[] = [];
   const changed: Array<{ name: string; fields: string[] }> = [];
@@ -245,9 +254,9 @@ export function writeFileAtomic(path: string, text: string): void {
 
 /** Imports one server into the catalogue: validate, merge with what is there, write atomically. */
 export function importServer(input: ImportInput): ImportResult {
-  const slugGuess = input.slug ?? str(input.server['slug']) ?? baseSlug(str(input.server['name']) ?? 'server', 'server');
-  const path = join(input.contentDir, 'servers', `${slugGuess}.json`);
-  const existing = existsSync(path) ? parseServerFile(path, readFileSync(path, 'utf8'), slugGuess) : undefined;
+  const slug = serverSlugFor(input);
+  const path = join(input.contentDir, 'servers', `${slug}.json`);
+  const existing = existsSync(path) ? parseServerFile(path, readFileSync(path, 'utf8'), slug) : undefined;
   const { file, result } = mergeImport(input, existing);
   // Validate what we are about to write with the same schema the build uses.
   const check = serverFileSchema.safeParse(file);

@@ -182,3 +182,17 @@ describe('the shipped catalogue', () => {
     }
   });
 });
+
+describe('server slugs from untrusted files', () => {
+  it('refuses a slug that would leave the catalogue folder, before touching any file', () => {
+    expect(() => importServer(input([readTool], { server: { name: 'x', slug: '../../outside' } }))).toThrow(
+      'demo.json: server › slug: "../../outside" must be lowercase letters',
+    );
+    expect(existsSync(join(dir, 'servers'))).toBe(false);
+  });
+
+  it('makes a safe slug from a hostile name', () => {
+    const result = importServer(input([readTool], { server: { name: '../../Evil Server' } }));
+    expect(result.slug).toBe('evil-server');
+  });
+});
