@@ -133,24 +133,26 @@ for (const base of ['/', '/atlas/']) {
       expect(policySchema.safeParse(await response.json()).success).toBe(true);
     });
 
-    it('has no serious or critical accessibility violation', async () => {
-      // axe is injected as a script, which the CSP rightly forbids; this context bypasses it.
-      const axeContext = await browser.newContext({ bypassCSP: true });
-      const page = await axeContext.newPage();
-      for (const path of ['', 'tools/acme-files/delete-file/', 'servers/acme-files/', 'risk/critical/', 'search/', 'attacks/mcp03/']) {
-        await page.goto(site.url(path));
-        await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const result = await (
-            window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
-          ).axe.run();
-          return result.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))}`);
-        });
-        expect(violations, path).toEqual([]);
+    it('has no serious or critical accessibility violation, in light and dark themes', async () => {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        // axe is injected as a script, which the CSP rightly forbids; this context bypasses it.
+        const axeContext = await browser.newContext({ bypassCSP: true, colorScheme });
+        const page = await axeContext.newPage();
+        for (const path of ['', 'tools/acme-files/delete-file/', 'servers/acme-files/', 'risk/critical/', 'search/', 'attacks/mcp03/']) {
+          await page.goto(site.url(path));
+          await page.addScriptTag({ content: axeSource });
+          const violations = await page.evaluate(async () => {
+            const result = await (
+              window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
+            ).axe.run();
+            return result.violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => (n as { target: unknown }).target))}`);
+          });
+          expect(violations, `${path} (${colorScheme})`).toEqual([]);
+        }
+        await axeContext.close();
       }
-      await axeContext.close();
     });
 
     it('renders without horizontal scrolling on a phone and on a desktop', async () => {
