@@ -5,6 +5,8 @@ import { findDangerousArguments, type ArgumentFinding } from '../lib/classify.ts
 import { plainLine } from '../lib/text.ts';
 import { effectiveClassification, toolPath, type OverriddenField } from '../lib/effective.ts';
 import { markOnce } from '../lib/build-marks.ts';
+import { assertValidPolicy, serverBundle } from '../lib/policy.ts';
+import type { Policy } from '../schemas/policy.ts';
 
 /**
  * The one data layer. Routes ask it for what they render; everything that depends on
@@ -35,13 +37,26 @@ export interface Tool extends Omit<ToolData, 'overrides'> {
   path: string;
 }
 
+/** One server's tools, split and counted once per build. */
+export interface ServerTools {
+  /** Tools the server lists now, highest risk first. */
+  active: Tool[];
+  /** Tools a re-import no longer found; their pages stay. */
+  removed: Tool[];
+  riskCounts: Record<Risk, number>;
+  /** The server's policy bundle, validated: shown on its page and written as its policy.json. */
+  bundle: Policy;
+}
+
 export interface Catalog {
   /** Attack-pattern pages by id: OWASP entries first, then sub-patterns. */
   attacks: Map<AttackId, Attack>;
   servers: Server[];
   serverBySlug: Map<string, Server>;
   tools: Tool[];
-  toolsByServer: Map<string, Tool[]>;
+  /** Tools the catalogue lists now (removed ones excluded). */
+  activeCount: number;
+  byServer: Map<string, ServerTools>;
   byRisk: Map<Risk, Tool[]>;
   byCategory: Map<Category, Tool[]>;
   byAttack: Map<AttackId, Tool[]>;
@@ -89,6 +104,7 @@ async function build(): Promise<Catalog> {
   const serverBySlug = new Map(servers.map((server) => [server.slug, server]));
   const tools = toolEntries.map(toTool);
   const toolsByServer = new Map<string, Tool[]>(servers.map((server) => [server.slug, []]));
+  let activeCount = 0;
   const byRisk = new Map<Risk, Tool[]>(RISK_LEVELS.map((risk) => [risk, []]));
   const byCategory = new Map<Category, Tool[]>(CATEGORIES.map((category) => [category, []]));
   const byAttack = new Map<AttackId, Tool[]>(ATTACK_IDS.map((id) => [id, []]));
@@ -100,6 +116,7 @@ async function build(): Promise<Catalog> {
     if (!list) throw new Error(`Tool ${tool.id} names server "${tool.server}", which is not in the catalogue`);
     list.push(tool);
     if (tool.removed) continue;
+    activeCount++;
     byRisk.get(tool.risk)!.push(tool);
     byCategory.get(tool.category)!.push(tool);
     const serverCategory = `${tool.server}/${tool.category}`;
@@ -117,15 +134,34 @@ async function build(): Promise<Catalog> {
   for (const list of [...byRisk.values(), ...byCategory.values(), ...byAttack.values(), ...byServerCategory.values(), poisoned])
     list.sort(byRiskThenName);
   const sameName = new Map([...byName].filter(([, list]) => new Set(list.map((t) => t.server)).size > 1));
-  const riskCounts = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, byRisk.get(risk)!.length])) as Record<Risk, number>;
-  const categoryCounts = Object.fromEntries(CATEGORIES.map((c) => [c, byCategory.get(c)!.length])) as Record<Category, number>;
+  const riskCounts = countBy(
+    RISK_LEVELS,
+    tools.filter((tool) => !tool.removed),
+    (tool) => tool.risk,
+  );
+  const categoryCounts = countBy(
+    CATEGORIES,
+    tools.filter((tool) => !tool.removed),
+    (tool) => tool.category,
+  );
   const attacks = new Map(ATTACK_IDS.map((id) => [id, attackEntries.find((entry) => entry.id === id)!]));
+  const byServer = new Map<string, ServerTools>();
+  for (const [slug, list] of toolsByServer) {
+    const active = list.filter((tool) => !tool.removed);
+    byServer.set(slug, {
+      active,
+      removed: list.filter((tool) => tool.removed),
+      riskCounts: countBy(RISK_LEVELS, active, (tool) => tool.risk),
+      bundle: assertValidPolicy(serverBundle(active.map(toolPolicyInput)), `server ${slug}`),
+    });
+  }
   return {
     attacks,
     servers,
     serverBySlug,
     tools,
-    toolsByServer,
+    activeCount,
+    byServer,
     byRisk,
     byCategory,
     byAttack,
@@ -135,6 +171,12 @@ async function build(): Promise<Catalog> {
     riskCounts,
     categoryCounts,
   };
+}
+
+function countBy<K extends string>(keys: readonly K[], tools: readonly Tool[], key: (tool: Tool) => K): Record<K, number> {
+  const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const tool of tools) counts[key(tool)]++;
+  return counts;
 }
 
 let catalog: Promise<Catalog> | undefined;

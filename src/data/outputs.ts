@@ -1,4 +1,3 @@
-import { RISK_LEVELS, type Risk } from '../schemas/risk';
 import type { CatalogIndex, CatalogShard } from '../schemas/outputs';
 import { recommendedPolicy } from '../lib/policy';
 import { toolPolicyInput, type Catalog, type Server } from './catalog';
@@ -12,19 +11,18 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
     generatedOn: new Date().toISOString().slice(0, 10),
     totals: {
       servers: catalog.servers.length,
-      tools: catalog.tools.filter((t) => !t.removed).length,
+      tools: catalog.activeCount,
       byRisk: catalog.riskCounts,
       byCategory: catalog.categoryCounts,
     },
     policySchema: absolute('schemas/policy.schema.json', site),
     servers: catalog.servers.map((server) => {
-      const tools = (catalog.toolsByServer.get(server.slug) ?? []).filter((t) => !t.removed);
-      const byRisk = Object.fromEntries(RISK_LEVELS.map((r) => [r, tools.filter((t) => t.risk === r).length])) as Record<Risk, number>;
+      const { active, riskCounts } = catalog.byServer.get(server.slug)!;
       return {
         slug: server.slug,
         name: server.rawName,
-        toolCount: tools.length,
-        byRisk,
+        toolCount: active.length,
+        byRisk: riskCounts,
         page: absolute(`servers/${server.slug}/`, site),
         tools: absolute(`catalog/${server.slug}.json`, site),
         policy: absolute(`servers/${server.slug}/policy.json`, site),
@@ -34,7 +32,8 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
 }
 
 export function catalogShard(catalog: Catalog, server: Server, site: URL | undefined): CatalogShard {
-  const tools = catalog.toolsByServer.get(server.slug) ?? [];
+  const { active, removed } = catalog.byServer.get(server.slug)!;
+  const tools = [...active, ...removed];
   const { file: _file, toolCount: _count, rawName, ...meta } = server;
   return {
     version: 1,

@@ -365,7 +365,6 @@ export function classifyTool(tool: ToolDefinition): Classification {
     riskReason,
     evidence,
     conflicts,
-    poisoned,
     hidden: hidden.length > 0,
     instructions: instructions.length > 0,
     noSignal,
@@ -493,7 +492,6 @@ function buildRationale(input: {
   riskReason: string;
   evidence: Evidence[];
   conflicts: string[];
-  poisoned: boolean;
   hidden: boolean;
   instructions: boolean;
   noSignal: boolean;

@@ -1,6 +1,6 @@
 import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
-import { getCatalog, toolPolicyInput } from '../../../data/catalog';
-import { assertValidPolicy, policyJson, serverBundle } from '../../../lib/policy';
+import { getCatalog } from '../../../data/catalog';
+import { policyJson } from '../../../lib/policy';
 
 export const getStaticPaths = (async () => {
   const catalog = await getCatalog();
@@ -9,10 +9,9 @@ export const getStaticPaths = (async () => {
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;
 
-/** The server's policy bundle as a static file. Validated before it is written. */
+/** The server's policy bundle as a static file: the same validated bundle its page shows. */
 export const GET: APIRoute<Props> = async ({ props }) => {
   const catalog = await getCatalog();
-  const tools = (catalog.toolsByServer.get(props.server.slug) ?? []).filter((tool) => !tool.removed);
-  const bundle = assertValidPolicy(serverBundle(tools.map(toolPolicyInput)), `server ${props.server.slug}`);
+  const { bundle } = catalog.byServer.get(props.server.slug)!;
   return new Response(policyJson(bundle), { headers: { 'Content-Type': 'application/json' } });
 };
