@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { contentDir } from './lib/catalog-files.ts';
+import { contentDir } from './lib/catalogue/files.ts';
 import { serversLoader, toolsLoader } from './loaders/catalog.ts';
 import { attackFrontmatterSchema } from './schemas/attack.ts';
 import { serverMetaSchema } from './schemas/server.ts';

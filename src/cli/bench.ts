@@ -4,7 +4,7 @@ import { cpus, totalmem, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { generateCatalog } from '../lib/generate.ts';
+import { generateCatalog } from '../lib/catalogue/generate.ts';
 
 /**
  * The benchmark: for each size, generate a catalogue, build it from clean in a child

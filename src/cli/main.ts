@@ -1,8 +1,8 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { ContentError } from '../lib/catalog-files.ts';
-import type { ImportResult } from '../lib/importer.ts';
-import { LiveImportError } from '../lib/live-import.ts';
-import { generateCatalog } from '../lib/generate.ts';
+import { ContentError } from '../lib/catalogue/files.ts';
+import type { ImportResult } from '../lib/catalogue/importer.ts';
+import { LiveImportError } from '../lib/catalogue/live-import.ts';
+import { generateCatalog } from '../lib/catalogue/generate.ts';
 import { runBench } from './bench.ts';
 import { importFromSource, refreshCatalog, type SourceSpec } from './sources.ts';
 

@@ -1,11 +1,11 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
 import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
-import { findDangerousArguments, type ArgumentFinding } from '../lib/classify.ts';
-import { plainLine } from '../lib/text.ts';
-import { effectiveClassification, toolPath, type OverriddenField } from '../lib/effective.ts';
-import { markOnce } from '../lib/build-marks.ts';
-import { assertValidPolicy, serverBundle } from '../lib/policy.ts';
+import { findDangerousArguments, type ArgumentFinding } from '../lib/classification/classify.ts';
+import { plainLine } from '../lib/text-safety/text.ts';
+import { effectiveClassification, toolPath, type OverriddenField } from '../lib/classification/effective.ts';
+import { markOnce } from '../lib/site/build-marks.ts';
+import { assertValidPolicy, serverBundle } from '../lib/policy/recommend.ts';
 import type { Policy } from '../schemas/policy.ts';
 
 /**

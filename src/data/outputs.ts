@@ -1,5 +1,5 @@
 import type { CatalogIndex, CatalogShard } from '../schemas/outputs';
-import { recommendedPolicy } from '../lib/policy';
+import { recommendedPolicy } from '../lib/policy/recommend';
 import { toolPolicyInput, type Catalog, type Server } from './catalog';
 import { href } from './url';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
-import { contentDir, readCatalogShared } from '../lib/catalog-files.ts';
-import { searchRecords } from '../lib/search-records.ts';
+import { contentDir, readCatalogShared } from '../lib/catalogue/files.ts';
+import { searchRecords } from '../lib/site/search-records.ts';
 import { mark } from './timings.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { AstroIntegration } from 'astro';
-import { buildMarks, markOnce } from '../lib/build-marks.ts';
+import { buildMarks, markOnce } from '../lib/site/build-marks.ts';
 
 /**
  * Build phase timings for the benchmark. Marks are taken at Astro's hooks (and by the

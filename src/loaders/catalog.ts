@@ -1,5 +1,5 @@
 import type { Loader } from 'astro/loaders';
-import { readCatalogShared } from '../lib/catalog-files.ts';
+import { readCatalogShared } from '../lib/catalogue/files.ts';
 
 /**
  * Loaders for the catalogue (content/servers/*.json, one file per server). Both

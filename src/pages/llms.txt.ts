@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getCatalog } from '../data/catalog';
 import { href } from '../data/url';
-import { markdownText } from '../lib/text';
+import { markdownText } from '../lib/text-safety/text';
 import { RISK_LABELS, RISK_LEVELS } from '../schemas/risk';
 
 /** llms.txt (llmstxt.org): what the site is and where the machine-readable files are. Names are escaped: they are untrusted. */

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ContentError, parseServerFile, readCatalog } from '../../src/lib/catalog-files.ts';
-import { readToolsListFile } from '../../src/lib/importer.ts';
+import { ContentError, parseServerFile, readCatalog } from '../../src/lib/catalogue/files.ts';
+import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 import { catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import {

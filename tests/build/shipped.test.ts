@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCatalog } from '../../src/lib/catalog-files.ts';
+import { readCatalog } from '../../src/lib/catalogue/files.ts';
 import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import { brokenLinks, buildSite, codeBlocks, htmlFiles, repoRoot, type BuildResult } from '../helpers/site.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
-import { importServer, readToolsListFile } from '../../src/lib/importer.ts';
+import { importServer, readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 
 type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 

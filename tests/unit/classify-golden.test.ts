@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyTool, type ToolDefinition } from '../../src/lib/classify.ts';
+import { classifyTool, type ToolDefinition } from '../../src/lib/classification/classify.ts';
 
 /**
  * How a person reads a sample of the reference tools. A change to the classifier that

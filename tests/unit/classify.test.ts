@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyTool, type ToolDefinition } from '../../src/lib/classify.ts';
+import { classifyTool, type ToolDefinition } from '../../src/lib/classification/classify.ts';
 
 // The shipped catalogue holds the reference servers' definitions exactly as their tools/list returned them.
 const reference = (file: string): ToolDefinition[] =>

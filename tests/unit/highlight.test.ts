@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { highlightJson, highlightJsonNaming } from '../../src/lib/highlight.ts';
-import { policyJson, recommendedPolicy } from '../../src/lib/policy.ts';
+import { highlightJson, highlightJsonNaming } from '../../src/lib/site/highlight.ts';
+import { policyJson, recommendedPolicy } from '../../src/lib/policy/recommend.ts';
 import { decodeEntities } from '../helpers/site.ts';
 
 const textOf = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, ''));
@@ -29,9 +29,9 @@ describe('highlighting policies', () => {
 describe('highlighting bundles', () => {
   it('gives exactly what highlighting the whole bundle gives, for every shipped server', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
-    const { findDangerousArguments } = await import('../../src/lib/classify.ts');
-    const { serverBundle } = await import('../../src/lib/policy.ts');
-    const { highlightBundle } = await import('../../src/lib/highlight.ts');
+    const { findDangerousArguments } = await import('../../src/lib/classification/classify.ts');
+    const { serverBundle } = await import('../../src/lib/policy/recommend.ts');
+    const { highlightBundle } = await import('../../src/lib/site/highlight.ts');
     const dir = new URL('../../content/servers/', import.meta.url);
     for (const file of readdirSync(dir)) {
       const server = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));

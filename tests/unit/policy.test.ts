@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { findDangerousArguments } from '../../src/lib/classify.ts';
-import { describePolicyFor, policyAlternatives, recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy.ts';
+import { findDangerousArguments } from '../../src/lib/classification/classify.ts';
+import { describePolicyFor, policyAlternatives, recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
 import { policyJsonSchema, policySchema } from '../../src/schemas/policy.ts';
 import type { ServerFile } from '../../src/schemas/server.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedServer } from '../../src/lib/catalog-files.ts';
-import { classifyTool } from '../../src/lib/classify.ts';
-import { searchRecords } from '../../src/lib/search-records.ts';
+import type { LoadedServer } from '../../src/lib/catalogue/files.ts';
+import { classifyTool } from '../../src/lib/classification/classify.ts';
+import { searchRecords } from '../../src/lib/site/search-records.ts';
 
 const tool = (name: string, description: string, extra: Record<string, unknown> = {}) => {
   const definition = { name, description, inputSchema: { type: 'object' as const } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assignSlugs, baseSlug } from '../../src/lib/slug.ts';
-import { decodeTagText, findHidden, revealHidden } from '../../src/lib/hidden.ts';
-import { markdownText } from '../../src/lib/text.ts';
+import { assignSlugs, baseSlug } from '../../src/lib/text-safety/slug.ts';
+import { decodeTagText, findHidden, revealHidden } from '../../src/lib/text-safety/hidden.ts';
+import { markdownText } from '../../src/lib/text-safety/text.ts';
 
 describe('slugs', () => {
   it('turns every naming style into kebab-case', () => {

@@ -1,6 +1,6 @@
 import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
 import { getCatalog } from '../../../data/catalog';
-import { policyJson } from '../../../lib/policy';
+import { policyJson } from '../../../lib/policy/recommend';
 
 export const getStaticPaths = (async () => {
   const catalog = await getCatalog();

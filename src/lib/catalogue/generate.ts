@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { ServerFile } from '../schemas/server.ts';
+import type { ServerFile } from '../../schemas/server.ts';
 import { mergeImport, writeFileAtomic } from './importer.ts';
-import { baseSlug } from './slug.ts';
+import { baseSlug } from '../text-safety/slug.ts';
 
 /**
  * A synthetic catalogue, deterministic from a seed, in the importer's own format:

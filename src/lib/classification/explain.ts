@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CATEGORY_SUMMARIES, type Category, type Risk } from '../schemas/risk.ts';
+import { CATEGORY_LABELS, CATEGORY_SUMMARIES, type Category, type Risk } from '../../schemas/risk.ts';
 import type { ArgumentFinding } from './classify.ts';
 import { ARGUMENT_KIND_LABELS } from './lexicon.ts';
 

@@ -1,6 +1,6 @@
-import type { Policy } from '../schemas/policy.ts';
-import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../schemas/risk.ts';
-import { describePolicyFor, type PolicyAlternative } from './policy.ts';
+import type { Policy } from '../../schemas/policy.ts';
+import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../../schemas/risk.ts';
+import { describePolicyFor, type PolicyAlternative } from './recommend.ts';
 
 export interface FaqItem {
   question: string;

@@ -3,8 +3,8 @@ import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 import json from 'shiki/langs/json.mjs';
 import githubDark from 'shiki/themes/github-dark.mjs';
 import githubLight from 'shiki/themes/github-light.mjs';
-import type { Policy } from '../schemas/policy.ts';
-import { policyJson } from './policy.ts';
+import type { Policy } from '../../schemas/policy.ts';
+import { policyJson } from '../policy/recommend.ts';
 
 /**
  * One highlighter for the whole build: JSON only, two themes, the JavaScript regex

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'astro/zod';
-import { serverFileSchema, type ServerFile } from '../schemas/server.ts';
-import { assignSlugs } from './slug.ts';
+import { serverFileSchema, type ServerFile } from '../../schemas/server.ts';
+import { assignSlugs } from '../text-safety/slug.ts';
 
 /** A content problem, located precisely enough to fix without searching. */
 export interface ContentProblem {

@@ -1,6 +1,6 @@
-import type { AttackId } from '../schemas/attack.ts';
-import type { Category, Risk } from '../schemas/risk.ts';
-import type { CatalogTool } from '../schemas/tool.ts';
+import type { AttackId } from '../../schemas/attack.ts';
+import type { Category, Risk } from '../../schemas/risk.ts';
+import type { CatalogTool } from '../../schemas/tool.ts';
 
 export type OverriddenField = 'category' | 'risk' | 'rationale' | 'attackPatterns';
 

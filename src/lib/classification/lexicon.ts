@@ -1,4 +1,4 @@
-import type { Category } from '../schemas/risk.ts';
+import type { Category } from '../../schemas/risk.ts';
 
 /**
  * Verbs by the category they point to. A tool's name is the strongest signal of what

@@ -1,7 +1,7 @@
-import type { AttackId } from '../schemas/attack.ts';
-import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, maxRisk, type Category, type Risk } from '../schemas/risk.ts';
-import type { Classification, Evidence, McpTool } from '../schemas/tool.ts';
-import { HIDDEN_CLASS_LABELS, decodeTagText, findHidden, type HiddenFinding } from './hidden.ts';
+import type { AttackId } from '../../schemas/attack.ts';
+import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, maxRisk, type Category, type Risk } from '../../schemas/risk.ts';
+import type { Classification, Evidence, McpTool } from '../../schemas/tool.ts';
+import { HIDDEN_CLASS_LABELS, decodeTagText, findHidden, type HiddenFinding } from '../text-safety/hidden.ts';
 import {
   ARGUMENT_KINDS,
   ARGUMENT_KIND_LABELS,

@@ -1,7 +1,7 @@
-import { CATEGORY_LABELS, RISK_LABELS } from '../schemas/risk.ts';
-import type { LoadedServer } from './catalog-files.ts';
-import { effectiveClassification, serverPath, toolPath } from './effective.ts';
-import { plainLine } from './text.ts';
+import { CATEGORY_LABELS, RISK_LABELS } from '../../schemas/risk.ts';
+import type { LoadedServer } from '../catalogue/files.ts';
+import { effectiveClassification, serverPath, toolPath } from '../classification/effective.ts';
+import { plainLine } from '../text-safety/text.ts';
 
 /** One entry of the search index (Pagefind's custom record shape). */
 export interface SearchRecord {

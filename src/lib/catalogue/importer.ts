@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { serverFileSchema, serverSlugSchema, type ServerFile, type ServerMeta, type ServerSource } from '../schemas/server.ts';
-import { DEFINITION_FIELDS, mcpToolSchema, type CatalogTool, type McpTool, type ToolHistory } from '../schemas/tool.ts';
-import { ContentError, parseServerFile, problemsFromIssues, type ContentProblem } from './catalog-files.ts';
-import { classifyTool, isRecord } from './classify.ts';
+import { serverFileSchema, serverSlugSchema, type ServerFile, type ServerMeta, type ServerSource } from '../../schemas/server.ts';
+import { DEFINITION_FIELDS, mcpToolSchema, type CatalogTool, type McpTool, type ToolHistory } from '../../schemas/tool.ts';
+import { ContentError, parseServerFile, problemsFromIssues, type ContentProblem } from './files.ts';
+import { classifyTool, isRecord } from '../classification/classify.ts';
 import { definitionHash, fieldHashes } from './definition-hash.ts';
-import { assignSlugs, baseSlug } from './slug.ts';
+import { assignSlugs, baseSlug } from '../text-safety/slug.ts';
 
 /** What a `tools/list` source gave us, before it becomes a content file. */
 export interface ImportInput {

@@ -1,8 +1,8 @@
-import type { Category, Risk } from '../schemas/risk.ts';
-import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../schemas/policy.ts';
-import type { ArgumentFinding } from './classify.ts';
-import { escapeHiddenInJson } from './hidden.ts';
-import { plainLine } from './text.ts';
+import type { Category, Risk } from '../../schemas/risk.ts';
+import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../../schemas/policy.ts';
+import type { ArgumentFinding } from '../classification/classify.ts';
+import { escapeHiddenInJson } from '../text-safety/hidden.ts';
+import { plainLine } from '../text-safety/text.ts';
 
 /**
  * Recommended gateway rules. One function decides the rule for a tool; the tool page,
