@@ -4,6 +4,7 @@ import type { ImportResult } from '../lib/catalogue/importer.ts';
 import { LiveImportError } from '../lib/catalogue/live-import.ts';
 import { generateCatalog } from '../lib/catalogue/generate.ts';
 import { runBench } from './bench.ts';
+import { runEval, runReview } from './review.ts';
 import { importFromSource, refreshCatalog, type SourceSpec } from './sources.ts';
 
 const USAGE = `Usage: atlas <command> [options]
@@ -22,6 +23,20 @@ Commands:
   refresh  Re-import every server whose recorded source can be re-run, then report.
            Options: --timeout, --header (for HTTP servers that need one); stdio servers get
            the environment variables they were imported with from your environment.
+
+  eval     --labels <file> [--content <dir>] [--json]
+           Classify every hand-labelled tool (labels keyed "<server>/<tool>") from the
+           catalogue's definitions; print category and risk agreement, confusion matrices
+           and each disagreement with the evidence the classifier used.
+  review   [--server <slug>] [--json]
+           List the tools a person should look at: low confidence, evidence that disagrees,
+           annotations that conflict, or a definition changed since it was reviewed.
+           --accept <server>/<tool> [--reason "<why>"]
+                                       record that a person confirmed the classification
+           --set <server>/<tool> category=<c> risk=<r> --reason "<why>"
+                                       record a person's own category and risk
+           Decisions are written into the server's content file (atomically) and kept by
+           re-imports; the tool's page shows who decided and when.
 
   generate --tools N --servers M [--seed S] --out <dir>
            Write a synthetic catalogue (deterministic from the seed) in the importer's format.
@@ -59,7 +74,7 @@ export function formatImportSummary(result: ImportResult): string {
   return lines.join('\n');
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function parseEnv(entries: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -230,6 +245,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runRefresh(rest);
       case 'generate':
         return await runGenerate(rest);
+      case 'eval':
+        return runEval(rest, contentDirFrom);
+      case 'review':
+        return runReview(rest, contentDirFrom, today());
       case 'bench':
         return await runBenchCommand(rest);
       case undefined:

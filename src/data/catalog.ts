@@ -3,7 +3,8 @@ import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
 import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classification/classify.ts';
 import { plainLine } from '../lib/text-safety/text.ts';
-import { effectiveClassification, toolPath, type OverriddenField } from '../lib/classification/effective.ts';
+import { effectiveClassification, toolPath, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
+import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
 import { assertValidPolicy, serverBundle } from '../lib/policy/recommend.ts';
 import type { Policy } from '../schemas/policy.ts';
@@ -19,7 +20,7 @@ type ToolData = CollectionEntry<'tools'>['data'];
 export type Server = CollectionEntry<'servers'>['data'] & { rawName: string };
 export type Attack = CollectionEntry<'attacks'>;
 
-export interface Tool extends Omit<ToolData, 'overrides'> {
+export interface Tool extends Omit<ToolData, 'overrides' | 'review'> {
   /** `<server>/<tool>`, unique across the catalogue. */
   id: string;
   /** The name for plain-text places (titles, labels, FAQ), hidden characters revealed. */
@@ -30,9 +31,13 @@ export interface Tool extends Omit<ToolData, 'overrides'> {
   rationale: string[];
   attackPatterns: AttackId[];
   overridden: OverriddenField[];
+  /** A person's reviewed decision, if any. */
+  reviewed: EffectiveClassification['reviewed'];
   notes: string | undefined;
   arguments: ArgumentFinding[];
   removed: boolean;
+  /** Why a person should look at it (low confidence, disagreeing evidence, changed since review), if anything. */
+  needsReview: ReviewItem | undefined;
   /** Path below the site base, without leading slash: tools/<server>/<tool>/. */
   path: string;
 }
@@ -62,6 +67,8 @@ export interface Catalog {
   byAttack: Map<AttackId, Tool[]>;
   /** Tools flagged for hidden characters or instructions aimed at the model. */
   poisoned: Tool[];
+  /** Tools a person should look at, highest risk first. */
+  reviewQueue: Tool[];
   /** Current tools by `<server>/<category>`, for related tools. */
   byServerCategory: Map<string, Tool[]>;
   /** Tools whose name appears on more than one server. */
@@ -74,7 +81,7 @@ const byRiskThenName = (a: Tool, b: Tool) =>
   riskRank(b.risk) - riskRank(a.risk) || a.name.localeCompare(b.name) || a.server.localeCompare(b.server);
 
 function toTool(entry: CollectionEntry<'tools'>): Tool {
-  const { overrides, ...data } = entry.data;
+  const { overrides, review: _review, ...data } = entry.data;
   return {
     ...data,
     ...effectiveClassification(entry.data),
@@ -83,6 +90,7 @@ function toTool(entry: CollectionEntry<'tools'>): Tool {
     notes: overrides?.notes,
     arguments: findDangerousArguments(data.inputSchema),
     removed: Boolean(data.history?.removedOn),
+    needsReview: reviewNeeds(entry.data),
     path: toolPath(data.server, data.slug),
   };
 }
@@ -111,6 +119,7 @@ async function build(): Promise<Catalog> {
   const byName = new Map<string, Tool[]>();
   const byServerCategory = new Map<string, Tool[]>();
   const poisoned: Tool[] = [];
+  const reviewQueue: Tool[] = [];
   for (const tool of tools) {
     const list = toolsByServer.get(tool.server);
     if (!list) throw new Error(`Tool ${tool.id} names server "${tool.server}", which is not in the catalogue`);
@@ -129,9 +138,17 @@ async function build(): Promise<Catalog> {
     if (named) named.push(tool);
     else byName.set(key, [tool]);
     if (tool.classification.evidence.some((e) => e.kind === 'hidden-characters' || e.kind === 'model-instruction')) poisoned.push(tool);
+    if (tool.needsReview) reviewQueue.push(tool);
   }
   for (const list of toolsByServer.values()) list.sort(byRiskThenName);
-  for (const list of [...byRisk.values(), ...byCategory.values(), ...byAttack.values(), ...byServerCategory.values(), poisoned])
+  for (const list of [
+    ...byRisk.values(),
+    ...byCategory.values(),
+    ...byAttack.values(),
+    ...byServerCategory.values(),
+    poisoned,
+    reviewQueue,
+  ])
     list.sort(byRiskThenName);
   const sameName = new Map([...byName].filter(([, list]) => new Set(list.map((t) => t.server)).size > 1));
   const riskCounts = countBy(
@@ -166,6 +183,7 @@ async function build(): Promise<Catalog> {
     byCategory,
     byAttack,
     poisoned,
+    reviewQueue,
     byServerCategory,
     sameName,
     riskCounts,

@@ -51,6 +51,15 @@ export function catalogShard(catalog: Catalog, server: Server, site: URL | undef
       confidence: tool.classification.confidence,
       rationale: tool.rationale,
       conflicts: tool.classification.conflicts,
+      disagreements: tool.classification.disagreements,
+      review: tool.reviewed
+        ? {
+            on: tool.reviewed.on,
+            decision: tool.reviewed.decision,
+            stale: tool.reviewed.stale,
+            ...(tool.reviewed.reason ? { reason: tool.reviewed.reason } : {}),
+          }
+        : null,
       attackPatterns: tool.attackPatterns,
       evidence: tool.classification.evidence,
       overridden: tool.overridden,

@@ -52,6 +52,12 @@ export const catalogShardSchema = z.strictObject({
       confidence: z.number(),
       rationale: z.array(z.string()),
       conflicts: z.array(z.string()),
+      /** Where the name, description, arguments and annotations point to different categories. */
+      disagreements: z.array(z.string()),
+      /** A person's reviewed decision; null for an automatic classification not yet reviewed. */
+      review: z
+        .strictObject({ on: z.string(), decision: z.enum(['accepted', 'set']), stale: z.boolean(), reason: z.string().optional() })
+        .nullable(),
       attackPatterns: z.array(attackIdSchema),
       evidence: z.array(evidenceSchema),
       overridden: z.array(z.string()),

@@ -53,6 +53,7 @@ export const EVIDENCE_KINDS = [
   'description',
   'annotation',
   'argument',
+  'convention',
   'conflict',
   'hidden-characters',
   'model-instruction',
@@ -82,7 +83,25 @@ export const classificationSchema = z.strictObject({
   evidence: z.array(evidenceSchema),
   /** Where the server's annotations contradict the evidence. */
   conflicts: z.array(z.string()).default([]),
+  /** Where the name, description, arguments and annotations point to different categories. */
+  disagreements: z.array(z.string()).default([]),
   attackPatterns: z.array(attackIdSchema).default([]),
+});
+
+const isoDate = z.iso.date({ error: 'must be a date like 2026-11-21' });
+
+/** A person's reviewed decision, recorded by `atlas review`. Re-importing keeps it. */
+export const reviewSchema = z.strictObject({
+  /** The day a person reviewed the tool. */
+  on: isoDate,
+  /** `accepted`: the automatic classification was confirmed; `set`: a person chose the category and risk. */
+  decision: z.enum(['accepted', 'set']),
+  category: categorySchema,
+  risk: riskSchema,
+  /** Why, in the reviewer's words (required when the decision is `set`). */
+  reason: z.string().min(1).optional(),
+  /** Hash of the definition the person read; a later change puts the tool back in the review queue. */
+  definitionHash: z.string().min(1),
 });
 
 /** Hand corrections by a maintainer. Re-importing never touches these. */
@@ -96,8 +115,6 @@ export const overridesSchema = z.strictObject({
   /** A maintainer's note shown on the page. */
   notes: z.string().min(1).optional(),
 });
-
-const isoDate = z.iso.date({ error: 'must be a date like 2026-11-21' });
 
 export const DEFINITION_FIELDS = ['title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
 
@@ -132,6 +149,12 @@ export const catalogToolSchema = z.strictObject({
     .optional(),
   classification: classificationSchema,
   overrides: overridesSchema.optional(),
+  review: reviewSchema
+    .refine((review) => review.decision !== 'set' || review.reason !== undefined, {
+      message: 'a decision of "set" needs a reason',
+      path: ['reason'],
+    })
+    .optional(),
   history: historySchema.optional(),
 });
 
@@ -140,5 +163,6 @@ export type Annotations = z.output<typeof annotationsSchema>;
 export type Evidence = z.output<typeof evidenceSchema>;
 export type Classification = z.output<typeof classificationSchema>;
 export type Overrides = z.output<typeof overridesSchema>;
+export type Review = z.output<typeof reviewSchema>;
 export type ToolHistory = z.output<typeof historySchema>;
 export type CatalogTool = z.output<typeof catalogToolSchema>;

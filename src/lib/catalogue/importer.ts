@@ -192,6 +192,7 @@ export function mergeImport(
     const tool: CatalogTool = { ...definition, classification: classifyTool(definition), history };
     if (before?.slug) tool.slug = before.slug;
     if (before?.overrides) tool.overrides = before.overrides;
+    if (before?.review) tool.review = before.review;
     return tool;
   });
 

@@ -3,19 +3,40 @@ import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, maxRisk, type Category, type 
 import type { Classification, Evidence, McpTool } from '../../schemas/tool.ts';
 import { HIDDEN_CLASS_LABELS, decodeTagText, findHidden, type HiddenFinding } from '../text-safety/hidden.ts';
 import {
+  ACTION_ARGUMENTS,
+  ACTIVE_TARGET_PATTERN,
   ARGUMENT_KINDS,
   ARGUMENT_KIND_LABELS,
+  BOOKKEEPING_OBJECTS,
+  BOOKKEEPING_SWITCH_VERBS,
+  CODE_IDENTIFIER_QUALIFIERS,
   COMPOUND_VERBS,
-  FINANCIAL_NOUNS,
-  LONG_DESCRIPTION,
-  OUTPUT_ARGUMENT,
-  SEVERE_PATTERN,
-  UNTRUSTED_CONTENT_PATTERN,
   DESCRIPTION_PHRASES,
+  DESTRUCTIVE_FLAG_WORDS,
+  EPHEMERAL_OBJECTS,
+  FINANCIAL_NOUNS,
+  IRREVERSIBLE_PATTERN,
+  KEEPS_CONTENT_PATTERN,
+  LONG_DESCRIPTION,
+  MODEL_CALL_PATTERN,
   MODEL_INSTRUCTION_PATTERNS,
+  MONEY_DESTINATION_WORDS,
+  MONEY_MOVING_PATTERN,
+  MONEY_VERBS,
   OUTBOUND_VERBS,
+  OUTPUT_ARGUMENT,
+  PROMPT_ARGUMENTS,
+  QUERY_LANGUAGE_PATTERN,
+  REPORT_OBJECTS,
+  REPORT_VERBS,
+  REVISION_FINALISING_VERBS,
+  REVISION_OBJECTS,
+  RUNS_CODE_PATTERN,
   SECRET_PATTERN,
+  TRACKED_CHANGE_PATTERN,
+  UNTRUSTED_CONTENT_PATTERN,
   VERBS,
+  WHOLESALE_OVERWRITE_PATTERN,
   type ArgumentKind,
 } from './lexicon.ts';
 import { firstSentence, verbStems, words } from './words.ts';
@@ -69,7 +90,11 @@ export function findDangerousArguments(inputSchema: McpTool['inputSchema']): Arg
       const path = prefix ? `${prefix}.${name}` : name;
       const parts = words(name);
       const last = parts[parts.length - 1];
-      const kind = last === undefined ? undefined : ARGUMENT_KIND_BY_WORD.get(last);
+      const argDescription = isRecord(child) && typeof child['description'] === 'string' ? child['description'] : '';
+      let kind = last === undefined ? undefined : ARGUMENT_KIND_BY_WORD.get(last);
+      if (kind === 'code' && parts.length > 1 && CODE_IDENTIFIER_QUALIFIERS.has(parts[parts.length - 2]!)) kind = undefined;
+      // A `query` is a search string unless its own description names a query language that can write.
+      if (!kind && last === 'query' && QUERY_LANGUAGE_PATTERN.test(argDescription)) kind = 'sql';
       const format = isRecord(child) ? child['format'] : undefined;
       const type = isRecord(child) && typeof child['type'] === 'string' ? child['type'] : undefined;
       if (kind) found.push({ path, kind, type });
@@ -136,8 +161,11 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const quote = (text: string) => `“${text}”`;
 
 /**
- * Classifies one tool from its definition alone. Annotations are weighed as hints:
- * they never lower the category the name and description point to, and where they
+ * Classifies one tool from its definition alone, following the rubric
+ * (../shared/docs/classification-rubric.md): the words of the name and description give a
+ * first reading, the rubric's conventions settle close cases, and what the definition
+ * explicitly offers (flags, action values, code that runs, money) raises the category to the
+ * most severe thing it can do. Annotations are hints: they never vote, and where they
  * disagree the disagreement is recorded as a conflict.
  */
 export function classifyTool(tool: ToolDefinition): Classification {
@@ -147,8 +175,9 @@ export function classifyTool(tool: ToolDefinition): Classification {
     scores[category] += weight;
   };
 
-  // 1. Verbs in the name: the first verb is the strongest signal.
+  // 1. Verbs anywhere in the name (verb-last names such as `issue_read` too); the first is the strongest.
   const nameWords = words(tool.name);
+  const nameVerbs: Array<{ verb: string; category: Category }> = [];
   let nameVerb: { verb: string; category: Category } | undefined;
   let previousWasVerb = false;
   for (const word of nameWords) {
@@ -157,6 +186,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     const compound: boolean = previousWasVerb && hit !== undefined && COMPOUND_VERBS.has(hit.verb);
     previousWasVerb = hit !== undefined && (nameVerb === undefined || compound);
     if (!hit) continue;
+    nameVerbs.push(hit);
     // The second verb of a compound (`find_replace`) names the effect that matters.
     const weight = compound ? 8 : nameVerb ? 1 : 3;
     nameVerb ??= hit;
@@ -169,21 +199,11 @@ export function classifyTool(tool: ToolDefinition): Classification {
     });
   }
 
-  const moneyNoun = nameWords.find((word) => FINANCIAL_NOUNS.has(word));
-  if (moneyNoun && nameVerb && nameVerb.category !== 'read') {
-    vote('financial', 4);
-    evidence.push({
-      kind: 'name',
-      match: moneyNoun,
-      detail: `The name acts on ${quote(moneyNoun)}, which moves money.`,
-      suggests: 'financial',
-    });
-  }
-
   // 2. The description: its leading verb, then known phrases.
   const description = tool.description ?? '';
   const lead = firstSentence(description);
-  const leadWord = words(lead)[0];
+  const leadWords = words(lead);
+  const leadWord = leadWords[0];
   const leadVerb = leadWord ? verbCategory(leadWord) : undefined;
   if (leadVerb) {
     vote(leadVerb.category, 2);
@@ -206,7 +226,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     });
   }
 
-  // 3. Dangerous arguments.
+  // 3. Dangerous arguments (they inform risk and the policy; execution and money are decided below).
   const args = findDangerousArguments(tool.inputSchema);
   const argKinds = new Set(args.map((arg) => arg.kind));
   for (const arg of args) {
@@ -214,26 +234,230 @@ export function classifyTool(tool: ToolDefinition): Classification {
       kind: 'argument',
       match: arg.path,
       detail: `The argument ${quote(arg.path)} takes ${ARGUMENT_KIND_LABELS[arg.kind]}.`,
-      ...(arg.kind === 'command' ? { suggests: 'execute' as const } : {}),
-      ...(arg.kind === 'amount' ? { suggests: 'financial' as const } : {}),
     });
-    if (arg.kind === 'command') vote('execute', 1.5);
-    if (arg.kind === 'amount') vote('financial', 1);
+  }
+  const properties = topLevelProperties(tool.inputSchema);
+
+  // 4. The category the words point to: highest score; ties go to the more severe category.
+  const ranked = [...CATEGORIES].sort((a, b) => scores[b] - scores[a] || SEVERITY[b] - SEVERITY[a]);
+  const top = ranked[0]!;
+  const noSignal = scores[top] === 0;
+  let category: Category = noSignal ? 'read' : top;
+  /** Rubric conventions that moved the category away from what the words alone say. */
+  const settled: string[] = [];
+  const settle = (to: Category, match: string, why: string) => {
+    if (to === category) return;
+    category = to;
+    settled.push(why);
+    evidence.push({ kind: 'convention', match, detail: why, suggests: to });
+  };
+  if (noSignal) {
+    evidence.push({ kind: 'default', match: '', detail: 'No verb, phrase, argument or annotation pointed to a side effect.' });
+  }
+  const nameAndLead = [...nameWords, ...leadWords];
+
+  // 5. Conventions that settle close cases (../shared/docs/classification-rubric.md).
+  // Execution needs code the caller supplies: "execute a prompt technique" runs nothing.
+  const codeArgument = args.find(
+    (arg) =>
+      (arg.kind === 'code' || arg.kind === 'command' || arg.kind === 'sql') &&
+      (arg.type === undefined || arg.type === 'string' || arg.type === 'array' || arg.type === 'object'),
+  );
+  const runsCodePhrase = DESCRIPTION_PHRASES.filter((p) => p.suggests === 'execute').some((p) => p.pattern.test(description));
+  const saysItRuns = category === 'execute' || nameVerbs.some((v) => v.category === 'execute') || leadVerb?.category === 'execute';
+  const codeThatRuns =
+    codeArgument && (saysItRuns || runsCodePhrase || RUNS_CODE_PATTERN.test(argumentDescription(properties, codeArgument.path)));
+  const modelCall =
+    MODEL_CALL_PATTERN.test(`${nameWords.join(' ')} ${description.slice(0, 400)}`) &&
+    Object.keys(properties).some((name) => words(name).some((word) => PROMPT_ARGUMENTS.has(word)));
+
+  if (category === 'execute' && !codeThatRuns && !runsCodePhrase) {
+    settle(
+      modelCall ? 'read' : 'write',
+      nameVerb?.verb ?? '',
+      modelCall
+        ? 'It sends a request to a model and returns its answer; nothing in its arguments is code that runs, so it is a Read.'
+        : 'Its verb says it runs something, but no argument carries code, a command or a query, so it starts work rather than executing caller code.',
+    );
+  }
+  if (category === 'write' && modelCall && !argKinds.has('recipient') && !nameVerbs.some((v) => OUTBOUND_VERBS.has(v.verb))) {
+    const writesFile = properties && args.some((arg) => arg.kind === 'path' && OUTPUT_ARGUMENT.test(arg.path.split('.').pop() ?? ''));
+    if (!writesFile)
+      settle('read', nameVerb?.verb ?? '', 'It asks a model for text and returns it; the answer changes nothing until someone acts on it.');
+  }
+  // Convention 2: the server's own bookkeeping (capture on/off, the active page) is a Read.
+  const bookkeepingSwitch =
+    nameVerbs.some((v) => BOOKKEEPING_SWITCH_VERBS.has(v.verb)) && nameAndLead.some((word) => BOOKKEEPING_OBJECTS.has(word));
+  const activeTarget = ACTIVE_TARGET_PATTERN.exec(lead);
+  if ((category === 'write' || category === 'destructive') && (bookkeepingSwitch || activeTarget)) {
+    settle(
+      'read',
+      activeTarget?.[0] ?? nameWords.join(' '),
+      'It only changes the server’s own bookkeeping (what it captures, or which page later calls target), not the world (rubric, convention 2).',
+    );
+  }
+  // Convention 4: a Read tool that saves its own output (a report, log or screenshot) stays Read.
+  if (
+    category === 'write' &&
+    nameWords.some((word) => REPORT_VERBS.has(word)) &&
+    nameWords.some((word) => REPORT_OBJECTS.has(word)) &&
+    !nameVerbs.some((v) => v.verb === 'export' || v.verb === 'write')
+  ) {
+    settle(
+      'read',
+      nameWords.join(' '),
+      'It produces a report of what is already there; saving its own output keeps it a Read (rubric, convention 4).',
+    );
+  }
+  if (category === 'write' && (nameVerb ?? leadVerb)?.verb === 'export' && /\bas (an? )?(\w+ )?string\b/i.test(lead)) {
+    settle('read', lead, 'It exports to a string it returns, writing nothing.');
+  }
+  // Finalising revisions throws away the alternative text and its history for good.
+  const revision = nameVerbs.find((v) => REVISION_FINALISING_VERBS.has(v.verb)) && nameAndLead.some((w) => REVISION_OBJECTS.has(w));
+  if (revision && category !== 'financial' && category !== 'execute') {
+    settle(
+      'destructive',
+      nameWords.join(' '),
+      'Accepting, rejecting or flattening tracked changes discards text and its revision record for good (rubric, convention 1).',
+    );
+  }
+  if (category === 'destructive' && !revision) {
+    const ephemeral = nameAndLead.find((word) => EPHEMERAL_OBJECTS.has(word));
+    const keeps = KEEPS_CONTENT_PATTERN.exec(description);
+    const tracked = TRACKED_CHANGE_PATTERN.exec(description);
+    const trackingCanBeOff = Object.keys(properties).some((name) => /^track(ed|_?changes)?$/i.test(name));
+    if (keeps) settle('write', keeps[0], `It removes a wrapper and keeps what was inside (${quote(keeps[0])}): a change, not a loss.`);
+    else if (tracked && !trackingCanBeOff)
+      settle('write', tracked[0], 'The deletion is recorded as a tracked change a reviewer can reject, so nothing is lost for good.');
+    else if (ephemeral && !IRREVERSIBLE_PATTERN.test(description))
+      settle(
+        'write',
+        ephemeral,
+        `What it clears (${quote(ephemeral)}) is temporary or derived state that can be rebuilt, so it is a Write, not Destructive (rubric, conventions 2 and 3).`,
+      );
   }
 
-  // 4. Annotations: hints from the server.
+  // 6. What the definition explicitly offers raises the category, whatever the main purpose.
+  if (category === 'write' || category === 'destructive') {
+    for (const [name, schema] of Object.entries(properties)) {
+      const flagWords = words(name);
+      if (!isRecord(schema) || schema['type'] !== 'boolean') continue;
+      const destroys = flagWords.find((word) => DESTRUCTIVE_FLAG_WORDS.has(word));
+      if (destroys && !flagWords.includes('dry')) {
+        evidence.push({
+          kind: 'argument',
+          match: name,
+          detail: `The flag ${quote(name)} makes the call ${destroys === 'archived' || destroys === 'archive' || destroys.startsWith('trash') ? 'archive or trash (delete)' : 'delete or overwrite'} what it touches.`,
+          suggests: 'destructive',
+        });
+        settle('destructive', name, `It offers a flag, ${quote(name)}, that deletes or overwrites; the most severe option decides.`);
+      }
+      if (/^track(ed|_?changes)?$/i.test(name) && nameVerbs.some((v) => v.category === 'destructive') && category !== 'destructive') {
+        settle('destructive', name, `With ${quote(`${name}: false`)} the deletion is not tracked, so it cannot be undone.`);
+      }
+    }
+  }
+  for (const [name, schema] of Object.entries(properties)) {
+    if (!ACTION_ARGUMENTS.has(words(name).pop() ?? '') || !isRecord(schema) || !Array.isArray(schema['enum'])) continue;
+    for (const value of schema['enum']) {
+      if (typeof value !== 'string') continue;
+      const hit = words(value)
+        .map((word) => verbCategory(word))
+        .find((h) => h !== undefined);
+      if (!hit || SEVERITY[hit.category] <= SEVERITY[category]) continue;
+      // A model call's "fix" or "generate" comes back as text; only loss or money would count.
+      if (modelCall && SEVERITY[hit.category] < SEVERITY.destructive) continue;
+      let offered: Category = hit.category === 'execute' && !codeArgument ? 'write' : hit.category;
+      if (offered === 'destructive' && nameAndLead.some((word) => EPHEMERAL_OBJECTS.has(word))) offered = 'write';
+      evidence.push({
+        kind: 'argument',
+        match: `${name}: ${value}`,
+        detail: `Its ${quote(name)} argument offers ${quote(value)}, which ${verbMeaning(hit.category)}.`,
+        suggests: offered,
+      });
+      if (SEVERITY[offered] > SEVERITY[category])
+        settle(
+          offered,
+          `${name}: ${value}`,
+          `One of the actions it offers, ${quote(value)}, is ${CATEGORY_LABELS[offered]}; the most severe option decides.`,
+        );
+    }
+  }
+  if (category !== 'read' && category !== 'financial' && category !== 'destructive' && codeThatRuns) {
+    settle(
+      'execute',
+      codeArgument.path,
+      `Its ${quote(codeArgument.path)} argument takes ${ARGUMENT_KIND_LABELS[codeArgument.kind]} that it runs.`,
+    );
+  }
+  if (category === 'read' && codeThatRuns && saysItRuns) {
+    settle(
+      'execute',
+      codeArgument.path,
+      `Its ${quote(codeArgument.path)} argument takes ${ARGUMENT_KIND_LABELS[codeArgument.kind]} that it runs.`,
+    );
+  }
+  const irreversible = IRREVERSIBLE_PATTERN.exec(description);
+  if (
+    (category === 'write' || category === 'execute') &&
+    irreversible &&
+    !/\bnot\b[^.]{0,20}$/i.test(description.slice(0, irreversible.index))
+  ) {
+    settle('destructive', irreversible[0], `The description says the effect is permanent (${quote(irreversible[0])}).`);
+  }
+  const wholesale = WHOLESALE_OVERWRITE_PATTERN.exec(description);
+  if (category === 'write' && wholesale && !TRACKED_CHANGE_PATTERN.test(description) && !/\bcells?\b|\bparagraphs?\b/i.test(wholesale[0])) {
+    settle(
+      'destructive',
+      wholesale[0],
+      `It can overwrite a whole ${quote(wholesale[0])}, and the old content is gone (rubric, convention 1).`,
+    );
+  }
+
+  // 7. Money: moving it, never reading about it.
+  const readsMoney = nameVerb?.category === 'read' || (leadVerb?.category === 'read' && !nameVerb);
+  const moneyVerb = nameVerbs.find((v) => MONEY_VERBS.has(v.verb));
+  const moneyNoun = nameWords.find((word) => FINANCIAL_NOUNS.has(word));
+  const amountArg = args.find((arg) => arg.kind === 'amount');
+  const destinationArg = Object.keys(properties).find((name) => words(name).some((word) => MONEY_DESTINATION_WORDS.has(word)));
+  const moneyPhrase = MONEY_MOVING_PATTERN.exec(description);
+  if (!readsMoney) {
+    const money =
+      moneyVerb !== undefined
+        ? `the name’s verb ${quote(moneyVerb.verb)} moves money`
+        : moneyNoun && nameVerb
+          ? `the name ${quote(nameVerb.verb)}s ${quote(moneyNoun)}`
+          : amountArg && (destinationArg || argKinds.has('recipient'))
+            ? `it takes an amount (${quote(amountArg.path)}) and where it goes (${quote(destinationArg ?? 'recipient')})`
+            : moneyPhrase && nameVerb && nameVerb.category !== 'read'
+              ? `the description says it ${quote(moneyPhrase[0])}`
+              : undefined;
+    if (money) {
+      evidence.push({
+        kind: 'name',
+        match: moneyVerb?.verb ?? moneyNoun ?? amountArg?.path ?? moneyPhrase?.[0] ?? '',
+        detail: `It moves money: ${money}.`,
+        suggests: 'financial',
+      });
+      settle(
+        'financial',
+        moneyVerb?.verb ?? moneyNoun ?? amountArg?.path ?? '',
+        `It moves money or incurs a charge on purpose: ${money} (rubric, convention 7).`,
+      );
+    }
+  }
+
+  // 8. Annotations: hints from an untrusted server. They never vote; they show agreement or a conflict.
   const hints = tool.annotations ?? {};
-  if (hints.destructiveHint === true && hints.readOnlyHint !== true) {
-    vote('destructive', 2);
+  if (hints.destructiveHint === true) {
     evidence.push({
       kind: 'annotation',
       match: 'destructiveHint: true',
-      detail: 'The server marks it destructive (destructiveHint).',
+      detail: 'The server marks it destructive (destructiveHint), a hint checked against the definition.',
       suggests: 'destructive',
     });
   }
   if (hints.readOnlyHint === true) {
-    vote('read', 1.5);
     evidence.push({
       kind: 'annotation',
       match: 'readOnlyHint: true',
@@ -249,33 +473,9 @@ export function classifyTool(tool: ToolDefinition): Classification {
     });
   }
 
-  // 5. Decide the category: highest score; ties go to the more severe category.
-  const ranked = [...CATEGORIES].sort((a, b) => scores[b] - scores[a] || SEVERITY[b] - SEVERITY[a]);
-  const top = ranked[0]!;
-  const noSignal = scores[top] === 0;
-  let category: Category = noSignal ? 'read' : top;
-  if (noSignal) {
-    evidence.push({ kind: 'default', match: '', detail: 'No verb, phrase, argument or annotation pointed to a side effect.' });
-  }
-  // Effects the name understates: a "compare" that saves a file writes; a "save" that overwrites destroys.
-  const outputArg = args.find((arg) => arg.kind === 'path' && OUTPUT_ARGUMENT.test(arg.path.split('.').pop() ?? ''));
-  if (category === 'read' && outputArg) {
-    category = 'write';
-    evidence.push({
-      kind: 'argument',
-      match: outputArg.path,
-      detail: `It writes its result to a path the caller chooses (${quote(outputArg.path)}).`,
-      suggests: 'write',
-    });
-  }
-  if (category === 'write' && evidence.some((e) => e.kind === 'description' && /overwrit/i.test(e.match))) {
-    category = 'destructive';
-  }
-
-  // 6. Risk from category and reach.
-  const secrets = SECRET_PATTERN.exec(`${tool.name} ${description}`);
+  // 9. Risk, as the rubric sets it for each category.
+  const secrets = SECRET_PATTERN.exec(`${nameWords.join(' ')} ${lead}`);
   const outbound = nameWords.some((word) => verbStems(word).some((stem) => OUTBOUND_VERBS.has(stem)));
-  const touchesFiles = argKinds.has('path') || /\bfiles?\b|\bdisk\b|\bfilesystem\b/i.test(description);
   const untrustedContent = UNTRUSTED_CONTENT_PATTERN.exec(`${nameWords.join(' ')} ${lead}`);
   if (untrustedContent && category === 'read') {
     evidence.push({
@@ -286,16 +486,13 @@ export function classifyTool(tool: ToolDefinition): Classification {
   }
   const { risk: baseRisk, reason: riskReason } = riskFor(category, {
     argKinds,
-    secrets: secrets?.[0],
+    secrets: category === 'read' ? secrets?.[0] : undefined,
     outbound,
-    touchesFiles,
-    severe: SEVERE_PATTERN.test(`${nameWords.join(' ')} ${lead}`),
-    openWorld: hints.openWorldHint === true,
     untrustedContent: Boolean(untrustedContent),
   });
   let risk = baseRisk;
 
-  // 7. Annotations that contradict the evidence.
+  // 10. Annotations that contradict the evidence.
   const conflicts: string[] = [];
   if (hints.readOnlyHint === true && category !== 'read') {
     conflicts.push(
@@ -316,7 +513,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
   }
   for (const conflict of conflicts) evidence.push({ kind: 'conflict', match: '', detail: conflict });
 
-  // 8. Tool poisoning: hidden characters and instructions aimed at the model.
+  // 11. Tool poisoning: hidden characters and instructions aimed at the model.
   const hidden = findHiddenInDefinition(tool);
   const instructions = findModelInstructions(tool);
   for (const { field, findings, decoded } of hidden) {
@@ -349,14 +546,20 @@ export function classifyTool(tool: ToolDefinition): Classification {
         : 'high',
     );
 
-  // 9. Confidence: how clearly the winning category beats the runner-up.
+  // 12. Disagreement and confidence: how much of the evidence points the same way.
+  const disagreements = findDisagreements(evidence, category);
   const runnerUp = ranked.find((c) => c !== category) ?? category;
   const margin = scores[category] - scores[runnerUp];
-  const confidence = noSignal
+  let confidence = noSignal
     ? 0.3
-    : category !== top
-      ? 0.6
+    : settled.length > 0
+      ? 0.65
       : round2(Math.min(0.95, 0.45 + 0.5 * (margin / Math.max(scores[category], 1)) + (scores[category] >= 3 ? 0.1 : 0)));
+  const annotationAgrees =
+    (hints.readOnlyHint === true && category === 'read') || (hints.destructiveHint === true && category === 'destructive');
+  if (annotationAgrees) confidence = round2(Math.min(0.95, confidence + 0.05));
+  if (conflicts.length > 0) confidence = round2(Math.min(confidence, 0.6));
+  confidence = round2(Math.max(0.1, confidence - 0.05 * Math.max(0, disagreements.length - 1)));
 
   const rationale = buildRationale({
     tool,
@@ -365,6 +568,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     riskReason,
     evidence,
     conflicts,
+    settled,
     hidden: hidden.length > 0,
     instructions: instructions.length > 0,
     noSignal,
@@ -382,7 +586,47 @@ export function classifyTool(tool: ToolDefinition): Classification {
     instructions,
   });
 
-  return { category, risk, confidence, rationale, evidence, conflicts, attackPatterns };
+  return { category, risk, confidence, rationale, evidence, conflicts, disagreements, attackPatterns };
+}
+
+/** Top-level argument schemas, by name. */
+function topLevelProperties(inputSchema: McpTool['inputSchema']): Record<string, unknown> {
+  return isRecord(inputSchema.properties) ? inputSchema.properties : {};
+}
+
+function argumentDescription(properties: Record<string, unknown>, path: string): string {
+  const schema = properties[path.split('.')[0] ?? ''];
+  return isRecord(schema) && typeof schema['description'] === 'string' ? schema['description'] : '';
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+  name: 'name',
+  description: 'description',
+  argument: 'arguments',
+  annotation: 'annotations',
+};
+
+/**
+ * Where the pieces of a definition point somewhere other than the category that won:
+ * "the name says Read, the arguments say Destructive". A reviewer starts here.
+ */
+export function findDisagreements(evidence: readonly Evidence[], category: Category): string[] {
+  const bySource = new Map<string, Set<Category>>();
+  for (const item of evidence) {
+    const source = SOURCE_LABELS[item.kind];
+    if (!source || !item.suggests) continue;
+    if (!bySource.has(source)) bySource.set(source, new Set());
+    bySource.get(source)!.add(item.suggests);
+  }
+  const out: string[] = [];
+  for (const [source, categories] of bySource) {
+    if (categories.has(category)) continue;
+    const strongest = [...categories].sort((a, b) => SEVERITY[b] - SEVERITY[a])[0]!;
+    out.push(
+      `The ${source} ${source === 'arguments' || source === 'annotations' ? 'point' : 'points'} to ${CATEGORY_LABELS[strongest]}, not ${CATEGORY_LABELS[category]}.`,
+    );
+  }
+  return out;
 }
 
 function verbMeaning(category: Category): string {
@@ -402,86 +646,73 @@ function verbMeaning(category: Category): string {
 
 interface Reach {
   argKinds: ReadonlySet<ArgumentKind>;
+  /** Set only for a Read whose purpose or output is secrets. */
   secrets: string | undefined;
   outbound: boolean;
-  touchesFiles: boolean;
-  severe: boolean;
-  openWorld: boolean;
   untrustedContent: boolean;
 }
 
+/**
+ * Risk follows the rubric: Read is Low (Medium when it returns secrets), Write Medium,
+ * Execute High, Destructive and Financial Critical. The reason names what in the
+ * definition makes the risk concrete; poisoning can raise it further.
+ */
 function riskFor(category: Category, reach: Reach): { risk: Risk; reason: string } {
   const { argKinds } = reach;
   switch (category) {
     case 'read':
       if (reach.secrets)
         return {
-          risk: 'high',
-          reason: `it can return secrets (${quote(reach.secrets)}), which an injected prompt can then send elsewhere`,
-        };
-      if (argKinds.has('path') && reach.openWorld)
-        return {
-          risk: 'high',
-          reason:
-            'it reads files chosen by the caller and reaches outside systems, so private data and an outbound channel meet in one call',
+          risk: 'medium',
+          reason: `it returns secrets (${quote(reach.secrets)}), which an injected prompt can then send elsewhere`,
         };
       if (argKinds.has('path'))
         return {
-          risk: 'medium',
-          reason: 'the caller chooses which file it reads, so a prompt-injected call can read files it was never meant to',
+          risk: 'low',
+          reason: 'it changes nothing, though the caller chooses which file it reads, so keep it to the files the task needs',
         };
       if (argKinds.has('url'))
         return {
-          risk: 'medium',
-          reason: 'the caller chooses the URL it fetches, which can reach internal services or carry data out in the address',
+          risk: 'low',
+          reason: 'it changes nothing, though the caller chooses the URL it fetches, which can reach internal services',
         };
       if (reach.untrustedContent)
         return {
-          risk: 'medium',
-          reason:
-            'it returns content written by outsiders (web pages, mail, search results), which can carry instructions the model may follow',
-        };
-      if (reach.openWorld)
-        return {
-          risk: 'medium',
-          reason: 'it sends its input to outside systems and returns their content, which the model then reads as context',
+          risk: 'low',
+          reason: 'it changes nothing, though it returns content written by outsiders, which can carry instructions the model may follow',
         };
       return { risk: 'low', reason: 'it only returns data, though even reads get a limit against runaway loops' };
     case 'write':
       if (reach.outbound || argKinds.has('recipient'))
-        return { risk: 'high', reason: 'it sends data out, so an injected prompt can use it to exfiltrate what the agent can read' };
-      if (argKinds.has('credential'))
-        return { risk: 'high', reason: 'it takes a credential as an argument, which puts a secret within reach of the model' };
+        return {
+          risk: 'medium',
+          reason: 'its changes persist, and it sends data out, so an injected prompt can use it to exfiltrate what the agent can read',
+        };
       if (argKinds.has('path') || argKinds.has('url'))
         return {
           risk: 'medium',
-          reason: `the caller chooses ${argKinds.has('path') ? 'the path it writes to' : 'the URL it acts on'}, so the change can land outside what the user intended`,
+          reason: `its changes persist, and the caller chooses ${argKinds.has('path') ? 'the path it writes to' : 'the URL it acts on'}, so the change can land outside what the user intended`,
         };
-      return { risk: 'medium', reason: 'its changes persist beyond the conversation' };
+      return { risk: 'medium', reason: 'its changes persist beyond the conversation, though they can be reversed' };
     case 'execute':
       if (argKinds.has('command'))
         return {
-          risk: 'critical',
+          risk: 'high',
           reason: 'it runs a shell command the caller supplies: command injection gives an attacker the server’s full authority',
         };
-      if (argKinds.has('code') || argKinds.has('sql'))
-        return {
-          risk: 'high',
-          reason: `it runs ${argKinds.has('sql') ? 'a query' : 'code'} the caller supplies, so an injected prompt chooses what runs`,
-        };
-      return { risk: 'medium', reason: 'it starts work on the server, though the definition shows no argument that carries code' };
+      return {
+        risk: 'high',
+        reason: `it runs ${argKinds.has('sql') ? 'a query' : 'code'} the caller supplies, so an injected prompt chooses what runs`,
+      };
     case 'destructive':
-      if (reach.severe)
-        return { risk: 'critical', reason: 'it deletes permanently or in bulk (recursively, whole databases), with no undo' };
-      if (reach.touchesFiles || reach.openWorld)
-        return {
-          risk: 'high',
-          reason: `it deletes or overwrites ${reach.touchesFiles ? 'files' : 'data in outside systems'}, and a gateway cannot undo that`,
-        };
-      return { risk: 'medium', reason: 'it deletes or discards data, though within the server’s own working state' };
+      return { risk: 'critical', reason: 'it deletes or overwrites, and neither the agent nor a gateway can undo that' };
     case 'financial':
-      if (argKinds.has('amount')) return { risk: 'critical', reason: 'it moves money in an amount the caller chooses' };
-      return { risk: 'high', reason: 'it commits money or a purchase on the user’s behalf' };
+      return {
+        risk: 'critical',
+        reason: argKinds.has('amount')
+          ? 'it moves money in an amount the caller chooses'
+          : 'it moves money or incurs a charge on the user’s behalf',
+      };
   }
 }
 
@@ -492,6 +723,7 @@ function buildRationale(input: {
   riskReason: string;
   evidence: Evidence[];
   conflicts: string[];
+  settled: string[];
   hidden: boolean;
   instructions: boolean;
   noSignal: boolean;
@@ -505,7 +737,9 @@ function buildRationale(input: {
   } else {
     const support = evidence.filter((e) => e.suggests === category).slice(0, 2);
     const reasons = support.map((e) => e.detail.replace(/\.$/, '').replace(/^The /, 'the '));
-    sentences.push(`Classified as ${CATEGORY_LABELS[category]} because ${reasons.join(', and ') || 'of the weight of the evidence'}.`);
+    const last = input.settled[input.settled.length - 1];
+    if (last) sentences.push(`Classified as ${CATEGORY_LABELS[category]}: ${last.replace(/^It /, 'it ')}`);
+    else sentences.push(`Classified as ${CATEGORY_LABELS[category]} because ${reasons.join(', and ') || 'of the weight of the evidence'}.`);
   }
   sentences.push(`${RISK_LABELS[risk]} risk: ${input.riskReason}.`);
   const args = evidence.filter((e) => e.kind === 'argument');

@@ -10,22 +10,32 @@ export interface EffectiveClassification {
   rationale: string[];
   attackPatterns: AttackId[];
   overridden: OverriddenField[];
+  /** A person's reviewed decision, if any, and whether the definition has changed since. */
+  reviewed: { on: string; decision: 'accepted' | 'set'; reason: string | undefined; stale: boolean } | undefined;
 }
 
-/** What the catalogue says about a tool: a maintainer's override wins over the classifier. */
-export function effectiveClassification(tool: Pick<CatalogTool, 'classification' | 'overrides'>): EffectiveClassification {
-  const { classification: c, overrides } = tool;
+/** What the catalogue says about a tool: a hand override wins, then a person's review, then the classifier. */
+export function effectiveClassification(
+  tool: Pick<CatalogTool, 'classification' | 'overrides' | 'review' | 'history'>,
+): EffectiveClassification {
+  const { classification: c, overrides, review } = tool;
   const overridden: OverriddenField[] = [];
   if (overrides?.category) overridden.push('category');
   if (overrides?.risk) overridden.push('risk');
   if (overrides?.rationale) overridden.push('rationale');
   if (overrides?.attackPatterns?.length) overridden.push('attackPatterns');
   return {
-    category: overrides?.category ?? c.category,
-    risk: overrides?.risk ?? c.risk,
+    category: overrides?.category ?? review?.category ?? c.category,
+    risk: overrides?.risk ?? review?.risk ?? c.risk,
     rationale: overrides?.rationale ? [overrides.rationale] : c.rationale,
     attackPatterns: [...new Set([...c.attackPatterns, ...(overrides?.attackPatterns ?? [])])],
     overridden,
+    reviewed: review && {
+      on: review.on,
+      decision: review.decision,
+      reason: review.reason,
+      stale: tool.history !== undefined && tool.history.hash !== review.definitionHash,
+    },
   };
 }
 

@@ -110,6 +110,13 @@ export const VERBS: Record<Category, readonly string[]> = {
     'lock',
     'unlock',
     'restart',
+    'emulate',
+    'handle',
+    'scroll',
+    'tap',
+    'swipe',
+    'throttle',
+    'mock',
     'generate',
     'convert',
     'import',
@@ -172,6 +179,7 @@ export const VERBS: Record<Category, readonly string[]> = {
     'fix',
     'continue',
     'refine',
+    'transfer',
   ],
   read: [
     'get',
@@ -270,6 +278,9 @@ export const FINANCIAL_NOUNS = new Set([
   'subscription',
   'purchase',
   'withdrawal',
+  'funds',
+  'money',
+  'payee',
 ]);
 
 /**
@@ -352,15 +363,14 @@ export const DESCRIPTION_PHRASES: ReadonlyArray<{ pattern: RegExp; suggests: Cat
 export const SECRET_PATTERN =
   /\b(environment variables?|env vars?|secrets?|credentials?|passwords?|api[ _-]?keys?|access tokens?|auth tokens?|bearer tokens?|private keys?|cookies?|session tokens?|ssh keys?|\.env)\b/i;
 
-/** Phrases that make a destructive tool critical: no undo, or a whole store at once. */
-export const SEVERE_PATTERN =
-  /\b(permanently|irreversibl[ey]|cannot be undone|recursive(ly)?|drop (table|database|schema)|wipe|purge|entire (database|disk|directory|bucket|account))\b/i;
+/** Phrases that say an effect cannot be reversed. */
+export const IRREVERSIBLE_PATTERN = /\b(permanently|irreversibl[ey]|cannot be undone|can't be undone|no undo)\b/i;
 
 /** Argument names by the kind of danger they carry. Matched on whole words of the name. */
 export const ARGUMENT_KINDS = {
   command: ['command', 'cmd', 'shell', 'bash', 'argv', 'exec'],
-  code: ['code', 'script', 'expression', 'javascript', 'js', 'python', 'eval', 'snippet', 'source'],
-  sql: ['sql', 'statement'],
+  code: ['code', 'script', 'expression', 'javascript', 'js', 'python', 'eval', 'snippet'],
+  sql: ['sql', 'statement', 'pipeline', 'cypher'],
   path: ['path', 'paths', 'file', 'files', 'filename', 'filepath', 'dir', 'directory', 'folder', 'cwd', 'root'],
   url: ['url', 'urls', 'uri', 'endpoint', 'href', 'link', 'webhook', 'host', 'hostname', 'domain'],
   amount: ['amount', 'price', 'cost', 'currency', 'quantity', 'total', 'fee'],
@@ -385,7 +395,7 @@ export type ArgumentKind = keyof typeof ARGUMENT_KINDS;
 export const ARGUMENT_KIND_LABELS: Record<ArgumentKind, string> = {
   command: 'a shell command',
   code: 'code to run',
-  sql: 'an SQL statement',
+  sql: 'a query or pipeline that can write',
   path: 'a filesystem path',
   url: 'a URL',
   amount: 'an amount of money',
@@ -428,3 +438,177 @@ export const MODEL_INSTRUCTION_PATTERNS: ReadonlyArray<{ pattern: RegExp; why: s
   },
   { pattern: /\bsystem prompt\b/i, why: 'refers to the system prompt' },
 ];
+
+/**
+ * Verbs that only move money: a call with one of these in its name is Financial whatever
+ * its object. `transfer` and `send` need a money object or an amount argument as well.
+ */
+export const MONEY_VERBS = new Set(['pay', 'refund', 'purchase', 'buy', 'withdraw', 'payout', 'checkout', 'donate', 'tip']);
+
+/** Argument words that name where money goes. */
+export const MONEY_DESTINATION_WORDS = new Set(['account', 'iban', 'wallet', 'recipient', 'payee', 'beneficiary', 'destination', 'to']);
+
+/** Description phrases that say a call moves money or incurs a charge. */
+export const MONEY_MOVING_PATTERN =
+  /\b(sends? money|transfers? (funds|money|\$?\d)|moves? money|charges? (a|the|their|your) (card|customer|account)|makes? (a )?payments?|pays? (an? |the )?(invoice|bill|amount|recipient)|issues? (a )?refunds?|places? (an? )?(order|purchase)|buys?|purchases?)\b/i;
+
+/**
+ * Objects that are the MCP server's own bookkeeping, not the world (rubric, convention 2):
+ * turning capture, recording or logging on or off, or choosing the active page, is a Read.
+ */
+export const BOOKKEEPING_OBJECTS = new Set([
+  'capture',
+  'capturing',
+  'recording',
+  'logging',
+  'tracing',
+  'trace',
+  'profiling',
+  'monitoring',
+  'watching',
+  'listening',
+]);
+export const BOOKKEEPING_SWITCH_VERBS = new Set(['start', 'stop', 'enable', 'disable', 'toggle', 'pause', 'resume', 'begin', 'end']);
+/** "Set a page as the active page", "switch to tab 2": choosing what later calls target. */
+export const ACTIVE_TARGET_PATTERN =
+  /\b(as the (active|current|default)|the (active|current) (page|tab|session|window|target)|switch(es)? to)\b/i;
+
+/**
+ * Things a destructive verb can clear without loss the rubric counts (conventions 2 and 3):
+ * captured buffers, derived output, browser-session rules and formatting. Clearing them is a Write.
+ */
+export const EPHEMERAL_OBJECTS = new Set([
+  'log',
+  'logs',
+  'console',
+  'output',
+  'outputs',
+  'cache',
+  'caches',
+  'buffer',
+  'buffers',
+  'stats',
+  'statistics',
+  'counters',
+  'intercept',
+  'intercepts',
+  'interception',
+  'route',
+  'routes',
+  'listener',
+  'listeners',
+  'handler',
+  'handlers',
+  'highlight',
+  'highlights',
+  'selection',
+  'formatting',
+  'format',
+  'numbering',
+  'overlay',
+  'popup',
+  'popups',
+  'breakpoint',
+  'breakpoints',
+  'hyperlink',
+  'bookmark',
+  'filter',
+  'filters',
+]);
+
+/** A removal that keeps the content it wrapped: "keeping its content in place", "content flows into". */
+export const KEEPS_CONTENT_PATTERN =
+  /\b((keep(s|ing)?|preserv(e|es|ing)|retain(s|ing)?|leav(e|es|ing))\b[^.\n]{0,40}\b(content|text|runs?|data)\b|(content|text|data) (is |are )?(kept|preserved|retained|remains?|flows? into))/i;
+
+/** A deletion recorded as a tracked change, which a reviewer can reject: reversible. */
+export const TRACKED_CHANGE_PATTERN = /\b(with tracked changes?|as a tracked (change|deletion)|tracked deletion)\b/i;
+
+/** Finalising revisions (accept or reject tracked changes, flatten markup) throws away text and history for good. */
+export const REVISION_OBJECTS = new Set(['change', 'changes', 'revision', 'revisions', 'suggestion', 'suggestions', 'markup']);
+export const REVISION_FINALISING_VERBS = new Set(['accept', 'reject', 'flatten', 'squash']);
+
+/** Outputs a Read tool may save without becoming a Write (rubric, convention 4). */
+export const REPORT_OBJECTS = new Set(['report', 'log', 'summary', 'screenshot', 'snapshot', 'trace', 'dump', 'pdf']);
+export const REPORT_VERBS = new Set(['generate', 'take', 'save', 'capture', 'dump', 'print']);
+
+/** Words of a flag argument that make the call delete, overwrite or archive. */
+export const DESTRUCTIVE_FLAG_WORDS = new Set([
+  'archived',
+  'archive',
+  'trash',
+  'trashed',
+  'overwrite',
+  'replace',
+  'drop',
+  'delete',
+  'remove',
+  'purge',
+  'wipe',
+  'erase',
+  'destroy',
+  'prune',
+]);
+
+/** Argument names that choose what a multi-purpose tool does; their enum values are verbs. */
+export const ACTION_ARGUMENTS = new Set(['action', 'method', 'operation', 'op', 'mode', 'command', 'task', 'verb', 'type']);
+
+/** A code-taking argument's description that says the code runs. */
+export const RUNS_CODE_PATTERN = /\b(run|runs|execut\w*|evaluat\w*|inject\w*|eval|interpret\w*|invok\w*|before (the )?page loads?)\b/i;
+
+/** Arguments that carry a query language able to write, or a pipeline. */
+export const QUERY_LANGUAGE_PATTERN = /\b(sql|cypher|sparql|graphql|aggregation pipeline|pipeline stages?|\$out|\$merge|query language)\b/i;
+
+/**
+ * A call that sends a prompt to a model and returns its text: a Read (the labels' convention
+ * for model-calling tools), however its verb reads ("generate", "execute a prompt technique").
+ */
+export const MODEL_CALL_PATTERN =
+  /\b(llms?|ai|language models?|ai models?|models?|prompts?|gpt[\w.-]*|reasoning|chatbots?|providers?|gemini|claude|openai|perplexity|grok|qwen|ollama)\b/i;
+/** Argument names through which a model call takes its request. */
+export const PROMPT_ARGUMENTS = new Set([
+  'prompt',
+  'query',
+  'question',
+  'requirements',
+  'context',
+  'problem',
+  'task',
+  'messages',
+  'objective',
+  'topic',
+  'session',
+]);
+
+/** Words that make a whole-file overwrite (not an in-place edit). */
+export const WHOLESALE_OVERWRITE_PATTERN =
+  /\boverwrit\w*\b[^.\n]{0,40}\b(original|source|existing|whole|entire)?\s*(file|document|path|source|destination|target|data|contents?|database|table)\b|\b(wholesale|replaces? (the )?(whole|entire))\b/i;
+
+/** Words before `code` that make it an identifier, not a program: `language_code`, `status_code`. */
+export const CODE_IDENTIFIER_QUALIFIERS = new Set([
+  'language',
+  'lang',
+  'country',
+  'currency',
+  'status',
+  'zip',
+  'postal',
+  'error',
+  'exit',
+  'verification',
+  'auth',
+  'authorization',
+  'promo',
+  'coupon',
+  'region',
+  'locale',
+  'color',
+  'colour',
+  'http',
+  'response',
+  'invite',
+  'discount',
+  'product',
+  'airport',
+  'area',
+  'access',
+]);

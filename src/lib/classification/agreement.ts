@@ -1,0 +1,135 @@
+import { z } from 'astro/zod';
+import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, RISK_LEVELS, type Category, type Risk } from '../../schemas/risk.ts';
+import type { Evidence } from '../../schemas/tool.ts';
+import { classifyTool, type ToolDefinition } from './classify.ts';
+
+/** A hand label from a labelled set: `"<server>/<tool>": {category, risk, why}`, categories and risks capitalised. */
+const labelSchema = z.object({
+  category: z.string().transform((value, ctx) => {
+    const category = value.toLowerCase();
+    if ((CATEGORIES as readonly string[]).includes(category)) return category as Category;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be one of ${CATEGORIES.map((c) => CATEGORY_LABELS[c]).join(', ')} (got ${JSON.stringify(value)})`,
+    });
+    return z.NEVER;
+  }),
+  risk: z.string().transform((value, ctx) => {
+    const risk = value.toLowerCase();
+    if ((RISK_LEVELS as readonly string[]).includes(risk)) return risk as Risk;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be one of ${RISK_LEVELS.map((r) => RISK_LABELS[r]).join(', ')} (got ${JSON.stringify(value)})`,
+    });
+    return z.NEVER;
+  }),
+  why: z.string().optional(),
+});
+export const labelSetSchema = z.record(z.string().regex(/^[^/]+\/.+$/, 'must be "<server>/<tool>"'), labelSchema);
+export type LabelSet = z.output<typeof labelSetSchema>;
+
+export interface Disagreement {
+  key: string;
+  expected: { category: Category; risk: Risk };
+  got: { category: Category; risk: Risk; confidence: number };
+  why: string | undefined;
+  /** The evidence the classifier used, so a reader can see which signal misled it. */
+  evidence: Evidence[];
+}
+
+export interface AgreementReport {
+  total: number;
+  categoryAgree: number;
+  riskAgree: number;
+  /** confusion[expected][got] */
+  confusion: Record<Category, Record<Category, number>>;
+  riskConfusion: Record<Risk, Record<Risk, number>>;
+  /** Execute, Destructive or Financial tools the classifier called Read: the worst mistake it can make. */
+  severeCalledRead: string[];
+  disagreements: Disagreement[];
+  /** Labelled tools the catalogue does not hold. */
+  missing: string[];
+}
+
+const grid = <K extends string>(keys: readonly K[]): Record<K, Record<K, number>> =>
+  Object.fromEntries(keys.map((a) => [a, Object.fromEntries(keys.map((b) => [b, 0]))])) as Record<K, Record<K, number>>;
+
+/** Classifies every labelled tool found in `definitions` (keyed like the labels) and measures agreement. */
+export function measureAgreement(labels: LabelSet, definitions: ReadonlyMap<string, ToolDefinition>): AgreementReport {
+  const report: AgreementReport = {
+    total: 0,
+    categoryAgree: 0,
+    riskAgree: 0,
+    confusion: grid(CATEGORIES),
+    riskConfusion: grid(RISK_LEVELS),
+    severeCalledRead: [],
+    disagreements: [],
+    missing: [],
+  };
+  for (const [key, expected] of Object.entries(labels)) {
+    const definition = definitions.get(key);
+    if (!definition) {
+      report.missing.push(key);
+      continue;
+    }
+    const got = classifyTool(definition);
+    report.total++;
+    report.confusion[expected.category][got.category]++;
+    report.riskConfusion[expected.risk][got.risk]++;
+    if (got.category === expected.category) report.categoryAgree++;
+    if (got.risk === expected.risk) report.riskAgree++;
+    if (got.category === 'read' && ['execute', 'destructive', 'financial'].includes(expected.category)) report.severeCalledRead.push(key);
+    if (got.category !== expected.category || got.risk !== expected.risk) {
+      report.disagreements.push({
+        key,
+        expected: { category: expected.category, risk: expected.risk },
+        got: { category: got.category, risk: got.risk, confidence: got.confidence },
+        why: expected.why,
+        evidence: got.evidence.filter((e) => e.kind !== 'hidden-characters' && e.kind !== 'model-instruction'),
+      });
+    }
+  }
+  return report;
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)}%`);
+
+/** A matrix as a Markdown table: rows are the labels, columns what the classifier said. */
+function matrixTable<K extends string>(keys: readonly K[], labelOf: Record<K, string>, matrix: Record<K, Record<K, number>>): string[] {
+  const used = keys.filter((k) => keys.some((other) => matrix[k][other] > 0 || matrix[other][k] > 0));
+  const lines = [`| label ↓ / classifier → | ${used.map((k) => labelOf[k]).join(' | ')} |`, `|---|${used.map(() => '---:').join('|')}|`];
+  for (const row of used) lines.push(`| ${labelOf[row]} | ${used.map((col) => matrix[row][col]).join(' | ')} |`);
+  return lines;
+}
+
+/** The report as text a person reads (Markdown tables, so it pastes into the README as is). */
+export function formatAgreement(report: AgreementReport, options: { evidence?: boolean } = {}): string {
+  const lines = [
+    `Labelled tools classified: ${report.total}${report.missing.length > 0 ? ` (${report.missing.length} labelled tools not in the catalogue)` : ''}`,
+    `Category agreement: ${report.categoryAgree}/${report.total} (${percent(report.categoryAgree, report.total)})`,
+    `Risk agreement:     ${report.riskAgree}/${report.total} (${percent(report.riskAgree, report.total)})`,
+    `Execute, Destructive or Financial tools called Read: ${report.severeCalledRead.length}${report.severeCalledRead.length > 0 ? ` (${report.severeCalledRead.join(', ')})` : ''}`,
+    '',
+    'Category confusion matrix:',
+    '',
+    ...matrixTable(CATEGORIES, CATEGORY_LABELS, report.confusion),
+    '',
+    'Risk confusion matrix:',
+    '',
+    ...matrixTable(RISK_LEVELS, RISK_LABELS, report.riskConfusion),
+  ];
+  if (report.disagreements.length > 0) {
+    lines.push('', `Disagreements (${report.disagreements.length}):`);
+    for (const d of report.disagreements) {
+      lines.push(
+        '',
+        `- ${d.key}: labelled ${CATEGORY_LABELS[d.expected.category]}/${RISK_LABELS[d.expected.risk]}, classified ${CATEGORY_LABELS[d.got.category]}/${RISK_LABELS[d.got.risk]} (confidence ${d.got.confidence})`,
+      );
+      if (d.why) lines.push(`    label: ${d.why}`);
+      if (options.evidence !== false)
+        for (const e of d.evidence) lines.push(`    ${e.kind}${e.suggests ? ` → ${CATEGORY_LABELS[e.suggests]}` : ''}: ${e.detail}`);
+    }
+  }
+  if (report.missing.length > 0) lines.push('', `Not in the catalogue: ${report.missing.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
