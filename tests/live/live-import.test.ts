@@ -171,7 +171,7 @@ describe('streamable HTTP import', () => {
     const file = readServer(result.slug);
     expect(file.server).toMatchObject({ transport: 'http', source: { kind: 'http', url, headers: ['Authorization'] }, version: '1.4.0' });
     expect(JSON.stringify(file)).not.toContain('test-token');
-    expect(file.tools.find((t) => t.name === 'send_email')!.classification).toMatchObject({ category: 'write', risk: 'high' });
+    expect(file.tools.find((t) => t.name === 'send_email')!.classification).toMatchObject({ category: 'write', risk: 'medium' });
   });
 
   it('fails clearly without the header', async () => {

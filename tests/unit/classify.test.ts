@@ -30,7 +30,7 @@ describe('classifyTool on the reference servers', () => {
   });
 
   it('rates tools that delete or overwrite as Destructive', () => {
-    expect(find(notebook, 'notebook_delete')).toMatchObject({ category: 'destructive', risk: 'high' });
+    expect(find(notebook, 'notebook_delete')).toMatchObject({ category: 'destructive', risk: 'critical' });
     expect(find(docx, 'delete_paragraph').category).toBe('destructive');
     // save_document overwrites the source file when no output path is given.
     expect(find(docx, 'save_document').category).toBe('destructive');
@@ -43,8 +43,8 @@ describe('classifyTool on the reference servers', () => {
 
   it('rates plain reads Low', () => {
     expect(find(camoufox, 'get_recording_status')).toMatchObject({ category: 'read', risk: 'low' });
-    // Tab titles and URLs are written by whoever owns the page.
-    expect(find(camoufox, 'list_pages')).toMatchObject({ category: 'read', risk: 'medium' });
+    // Tab titles and URLs are written by whoever owns the page: still a Read, with the reason named.
+    expect(find(camoufox, 'list_pages')).toMatchObject({ category: 'read', risk: 'low' });
     expect(find(docx, 'get_headings')).toMatchObject({ category: 'read', risk: 'low' });
   });
 
@@ -78,14 +78,14 @@ describe('classifyTool on edge cases', () => {
 
   it('flags a read-only tool that returns environment variables', () => {
     const result = classifyTool(tool('get_env', 'Returns all environment variables of the server process.', {}, { readOnlyHint: true }));
-    expect(result).toMatchObject({ category: 'read', risk: 'high' });
+    expect(result).toMatchObject({ category: 'read', risk: 'medium' });
     expect(result.conflicts.join(' ')).toContain('environment variables');
     expect(result.attackPatterns).toContain('mcp01');
   });
 
-  it('rates a shell command tool Critical', () => {
+  it('rates a shell command tool Execute / High, as the rubric sets Execute', () => {
     const result = classifyTool(tool('run_command', 'Runs a shell command on the host.', { command: { type: 'string' } }));
-    expect(result).toMatchObject({ category: 'execute', risk: 'critical' });
+    expect(result).toMatchObject({ category: 'execute', risk: 'high' });
   });
 
   it('rates a payment tool Financial', () => {
@@ -134,7 +134,7 @@ describe('classifyTool on content from outside', () => {
       description: 'Extract text content from the page in the browser',
       inputSchema: { type: 'object' },
     });
-    expect(result).toMatchObject({ category: 'read', risk: 'medium' });
+    expect(result).toMatchObject({ category: 'read', risk: 'low' });
     expect(result.attackPatterns).toContain('mcp06');
     expect(result.rationale.join(' ')).toContain('written by outsiders');
   });

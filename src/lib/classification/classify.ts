@@ -548,18 +548,15 @@ export function classifyTool(tool: ToolDefinition): Classification {
 
   // 12. Disagreement and confidence: how much of the evidence points the same way.
   const disagreements = findDisagreements(evidence, category);
-  const runnerUp = ranked.find((c) => c !== category) ?? category;
-  const margin = scores[category] - scores[runnerUp];
-  let confidence = noSignal
-    ? 0.3
-    : settled.length > 0
-      ? 0.65
-      : round2(Math.min(0.95, 0.45 + 0.5 * (margin / Math.max(scores[category], 1)) + (scores[category] >= 3 ? 0.1 : 0)));
+  // Each independent source (name, description, arguments, a rubric convention) that points to the
+  // category adds confidence; each that points elsewhere takes some away.
+  const supporting = new Set(evidence.filter((e) => e.suggests === category && e.kind !== 'annotation').map((e) => e.kind));
+  let confidence = noSignal ? 0.3 : 0.45 + 0.2 * Math.min(supporting.size, 3) - 0.1 * disagreements.length;
   const annotationAgrees =
     (hints.readOnlyHint === true && category === 'read') || (hints.destructiveHint === true && category === 'destructive');
-  if (annotationAgrees) confidence = round2(Math.min(0.95, confidence + 0.05));
-  if (conflicts.length > 0) confidence = round2(Math.min(confidence, 0.6));
-  confidence = round2(Math.max(0.1, confidence - 0.05 * Math.max(0, disagreements.length - 1)));
+  if (annotationAgrees) confidence += 0.05;
+  if (conflicts.length > 0) confidence = Math.min(confidence, 0.55);
+  confidence = round2(Math.min(0.95, Math.max(0.1, confidence)));
 
   const rationale = buildRationale({
     tool,

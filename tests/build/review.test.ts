@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSite, fixtureCatalog, importTools, repoRoot } from '../helpers/site.ts';
+
+/** Runs the real `atlas` CLI with the project's Node, as a maintainer would. */
+function atlas(args: string[]) {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/atlas.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const transfer = {
+  name: 'transfer_funds',
+  description: 'Sends money to any account.',
+  inputSchema: { type: 'object', properties: { amount: { type: 'number' }, to_account: { type: 'string' } } },
+};
+// No verb, no phrase: the classifier is unsure and says so.
+const vague = {
+  name: 'ledger_v2',
+  description: 'Ledger helper.',
+  inputSchema: { type: 'object', properties: { id: { type: 'string' } } },
+};
+
+describe('import → review → accept and set → rebuild → re-import', () => {
+  it('walks the maintainer loop and keeps the reviewed decisions', () => {
+    const contentDir = fixtureCatalog();
+    const toolsList = JSON.parse(readFileSync(join(repoRoot, 'tests/fixtures/tools-lists/acme-pay.json'), 'utf8'));
+    const server = toolsList.server;
+    importTools(contentDir, [...toolsList.tools, transfer, vague], { server, origin: 'acme-pay.json' });
+    const slug = 'acme-pay';
+
+    const queue = atlas(['review', '--server', slug, '--content', contentDir]);
+    expect(queue.status).toBe(0);
+    expect(queue.stdout).toContain(`"${slug}/ledger_v2"`);
+    expect(queue.stdout).toMatch(/low confidence/);
+
+    const accepted = atlas(['review', '--accept', `${slug}/transfer_funds`, '--content', contentDir]);
+    expect(accepted.stderr).toBe('');
+    expect(accepted.stdout).toMatch(/Accepted "transfer_funds": Financial \/ Critical/);
+    const set = atlas([
+      'review',
+      '--set',
+      `${slug}/ledger_v2`,
+      'category=write',
+      'risk=medium',
+      '--reason',
+      'Syncs the ledger with the bank: a reversible write.',
+      '--content',
+      contentDir,
+    ]);
+    expect(set.stdout).toMatch(/Set "ledger_v2": Write \/ Medium/);
+    expect(atlas(['review', '--server', slug, '--content', contentDir]).stdout).not.toContain('ledger_v2');
+
+    // A bad request names what is wrong and changes nothing.
+    const before = readFileSync(join(contentDir, 'servers', `${slug}.json`), 'utf8');
+    const bad = atlas(['review', '--set', `${slug}/ledger_v2`, 'category=severe', 'risk=medium', '--reason', 'x', '--content', contentDir]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"category=severe"');
+    expect(atlas(['review', '--set', `${slug}/ledger_v2`, 'category=read', 'risk=low', '--content', contentDir]).stderr).toContain(
+      '--reason',
+    );
+    expect(atlas(['review', '--accept', `${slug}/no_such_tool`, '--content', contentDir]).stderr).toContain('no tool named "no_such_tool"');
+    expect(readFileSync(join(contentDir, 'servers', `${slug}.json`), 'utf8')).toBe(before);
+
+    const site = buildSite({ contentDir });
+    expect(site.status, site.output).toBe(0);
+    const page = (path: string) => readFileSync(join(site.outDir, path), 'utf8');
+    const ledger = page(`tools/${slug}/ledger-v2/index.html`);
+    expect(ledger).toContain('Reviewed by a person on');
+    expect(ledger).toContain('Syncs the ledger with the bank: a reversible write.');
+    expect(ledger).toContain('class="badge risk-medium"');
+    const transferPage = page(`tools/${slug}/transfer-funds/index.html`);
+    expect(transferPage).toContain('the automatic classification was confirmed');
+    expect(transferPage).toContain('class="badge risk-critical"');
+    expect(page('tools/acme-files/read-file/index.html')).toContain('Automatic classification, not yet reviewed by a person.');
+    expect(page('review/index.html')).not.toContain('ledger_v2');
+    const shard = JSON.parse(page(`catalog/${slug}.json`));
+    expect(shard.tools.find((t: { name: string }) => t.name === 'ledger_v2')).toMatchObject({
+      category: 'write',
+      risk: 'medium',
+      review: { decision: 'set' },
+    });
+
+    // Re-import: the reviews stay. A changed definition sends the tool back to the queue.
+    importTools(contentDir, [...toolsList.tools, transfer, { ...vague, description: 'Ledger helper. Now also deletes stale entries.' }], {
+      server,
+      origin: 'acme-pay.json',
+      today: '2026-11-20',
+    });
+    const file = JSON.parse(readFileSync(join(contentDir, 'servers', `${slug}.json`), 'utf8'));
+    const byName = (name: string) => file.tools.find((t: { name: string }) => t.name === name);
+    expect(byName('transfer_funds').review).toMatchObject({ decision: 'accepted', category: 'financial', risk: 'critical' });
+    expect(byName('ledger_v2').review).toMatchObject({ decision: 'set', category: 'write', risk: 'medium' });
+    const again = atlas(['review', '--server', slug, '--content', contentDir]).stdout;
+    expect(again).toContain('"acme-pay/ledger_v2"');
+    expect(again).toContain('definition changed since it was reviewed');
+    expect(again).not.toContain('transfer_funds');
+  });
+});
