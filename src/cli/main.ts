@@ -4,6 +4,7 @@ import type { ImportResult } from '../lib/catalogue/importer.ts';
 import { LiveImportError } from '../lib/catalogue/live-import.ts';
 import { generateCatalog } from '../lib/catalogue/generate.ts';
 import { runBench } from './bench.ts';
+import { runCheck } from './check.ts';
 import { runEval, runReview } from './review.ts';
 import { importFromSource, refreshCatalog, type SourceSpec } from './sources.ts';
 
@@ -24,6 +25,10 @@ Commands:
            Options: --timeout, --header (for HTTP servers that need one); stdio servers get
            the environment variables they were imported with from your environment.
 
+  check    --policy <file> --tool <name> [--args '<json>'] [--prior N] [--json]
+           Decide one call against a policy file as a gateway would, and say why.
+           --prior N counts N earlier calls in the current window (to test limits).
+           Exit 0 allowed, 1 denied or hidden, 2 bad input.
   eval     --labels <file> [--content <dir>] [--json]
            Classify every hand-labelled tool (labels keyed "<server>/<tool>") from the
            catalogue's definitions; print category and risk agreement, confusion matrices
@@ -75,6 +80,8 @@ export function formatImportSummary(result: ImportResult): string {
 }
 
 export class UsageError extends Error {}
+/** Bad input data (a file, a field): exit 2 with the problem, without the usage text. */
+export class InputError extends Error {}
 
 function parseEnv(entries: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
@@ -245,6 +252,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runRefresh(rest);
       case 'generate':
         return await runGenerate(rest);
+      case 'check':
+        return runCheck(rest);
       case 'eval':
         return runEval(rest, contentDirFrom);
       case 'review':
@@ -265,6 +274,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ContentError || error instanceof LiveImportError) {
       process.stderr.write(`atlas ${command}: ${error.message}\n`);
       return 1;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`atlas ${command}: ${error.message}\n`);
+      return 2;
     }
     if (
       error instanceof UsageError ||

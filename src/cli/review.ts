@@ -6,7 +6,7 @@ import { formatAgreement, labelSetSchema, measureAgreement } from '../lib/classi
 import type { ToolDefinition } from '../lib/classification/classify.ts';
 import { REVIEW_REASON_LABELS, reviewNeeds, type ReviewReason } from '../lib/classification/review.ts';
 import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, RISK_LEVELS, type Category, type Risk } from '../schemas/risk.ts';
-import { UsageError } from './main.ts';
+import { InputError, UsageError } from './main.ts';
 
 type ContentDirFrom = (value: string | undefined) => string;
 
@@ -22,7 +22,7 @@ export function runEval(argv: string[], contentDirFrom: ContentDirFrom): number 
   try {
     raw = JSON.parse(readFileSync(values.labels, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--labels ${values.labels}: ${(error as Error).message}`);
+    throw new InputError(`--labels ${values.labels}: ${(error as Error).message}`);
   }
   const parsed = labelSetSchema.safeParse(raw);
   if (!parsed.success) {

@@ -6,7 +6,8 @@ import { plainLine } from '../lib/text-safety/text.ts';
 import { effectiveClassification, toolPath, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
-import { assertValidPolicy, serverBundle } from '../lib/policy/recommend.ts';
+import { assertExamples, policyExamples } from '../lib/policy/examples.ts';
+import { assertValidPolicy, policyAlternatives, recommendedPolicy, serverBundle } from '../lib/policy/recommend.ts';
 import type { Policy } from '../schemas/policy.ts';
 
 /**
@@ -234,4 +235,18 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
 
 export function toolPolicyInput(tool: Tool) {
   return { name: tool.name, category: tool.category, risk: tool.risk, arguments: tool.arguments };
+}
+
+/**
+ * Everything a tool page shows about its policy, from one recommendation: the policy, the
+ * alternatives, and the example calls, each proven against the evaluator (a mismatch fails the build).
+ */
+export function toolPolicyView(tool: Tool) {
+  const input = toolPolicyInput(tool);
+  const policy = recommendedPolicy(input);
+  return {
+    policy,
+    alternatives: policyAlternatives(input),
+    examples: assertExamples(policy, tool.name, policyExamples(tool, policy)),
+  };
 }

@@ -1,6 +1,7 @@
 import type { Category, Risk } from '../../schemas/risk.ts';
 import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../../schemas/policy.ts';
 import type { ArgumentFinding } from '../classification/classify.ts';
+import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose } from './patterns.ts';
 import { escapeHiddenInJson } from '../text-safety/hidden.ts';
 import { plainLine } from '../text-safety/text.ts';
 
@@ -10,8 +11,10 @@ import { plainLine } from '../text-safety/text.ts';
  *
  * By category (see README, "The policy model"):
  * - Read: allowed, with a generous per-minute limit against runaway loops.
- * - Write: allowed, rate-limited (argument conditions offered as an alternative).
- * - Execute: allowed, tightly rate-limited, with conditions on dangerous arguments.
+ * - Write: allowed, rate-limited.
+ * - Execute: allowed, tightly rate-limited.
+ * - Every allowed tool with a dangerous argument (path, URL, command, code, query, amount)
+ *   gets conditions that stop that argument's dangerous values.
  * - Destructive and Financial: hidden (removed from tools/list and denied).
  * - Anything rated Critical: hidden, whatever its category.
  * Alternatives (deny, hide, stricter limits, allow with conditions) are offered beside it.
@@ -37,38 +40,12 @@ const STRICT_FALLBACK = { max: 1, window: 'hour' as const };
 /** Quota across every tool of a server in its bundle. */
 export const ALL_TOOLS_LIMIT: Limit = { counter: 'all_tools_rate', window: 'minute', max: 300, scope: 'grant' };
 
-/** Argument patterns the recommended rules deny, with the reason a reader is given. */
-export const CONDITION_PATTERNS = {
-  path: {
-    value: String.raw`(^|[\\/])\.\.([\\/]|$)|(^|[\\/])\.(ssh|aws|gnupg|env|git|kube|docker)([\\/]|$)|^(/etc|/proc|/sys|/root|~)(/|$)`,
-    why: 'path traversal (..), dot-folders that hold credentials (.ssh, .aws, .env, .git) and system folders',
-  },
-  urlScheme: { value: '^https://', why: 'only HTTPS URLs' },
-  privateHost: {
-    value: String.raw`^[a-zA-Z]+://(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|169\.254\.|\[::1\]|\[fd|metadata\.)`,
-    why: 'loopback, private-network and cloud-metadata addresses (server-side request forgery)',
-  },
-  command: { value: '[;&|`$<>\\n]', why: 'shell metacharacters that chain or substitute commands (; & | ` $ < > and newlines)' },
-  sql: {
-    value: String.raw`\b(DROP|drop|DELETE|delete|TRUNCATE|truncate|ALTER|alter|GRANT|grant|UPDATE|update|INSERT|insert)\b`,
-    why: 'statements that change or destroy data (DROP, DELETE, TRUNCATE, ALTER, GRANT, UPDATE, INSERT)',
-  },
-  code: {
-    value: String.raw`document\.cookie|localStorage|sessionStorage|fetch\s*\(|XMLHttpRequest|sendBeacon|child_process|require\s*\(|import\s*\(`,
-    why: 'common exfiltration and escape primitives in code (cookies, storage, network calls, module loading); a speed bump, not a sandbox',
-  },
-} as const;
-
-export const AMOUNT_CAP = 100;
-
-const CONDITION_WHY = new Map<string, string>(Object.values(CONDITION_PATTERNS).map((p) => [p.value, p.why]));
-
 /** Only plain identifiers become condition paths; anything else stays in the evidence table. */
 const SAFE_SEGMENT = /^[A-Za-z0-9_$-]+$/;
 const conditionPath = (argPath: string): string | undefined =>
   argPath.split('.').every((segment) => SAFE_SEGMENT.test(segment)) ? `args.${argPath}` : undefined;
 
-function argumentConditions(args: readonly ArgumentFinding[]): { require: Condition[]; deny_if: Condition[] } {
+export function argumentConditions(args: readonly ArgumentFinding[]): { require: Condition[]; deny_if: Condition[] } {
   const require: Condition[] = [];
   const denyIf: Condition[] = [];
   for (const arg of args) {
@@ -131,7 +108,9 @@ export function isHiddenByDefault(tool: Pick<PolicyTool, 'category' | 'risk'>): 
 export function recommendedRule(tool: PolicyTool): Rule | undefined {
   if (isHiddenByDefault(tool)) return undefined;
   const rate = RATE[tool.category][tool.risk] ?? STRICT_FALLBACK;
-  return ruleWith(tool, rate, tool.category === 'execute');
+  // Every dangerous argument gets its checks, whatever the category: a Write that takes a
+  // path must not write to ../../.ssh/authorized_keys.
+  return ruleWith(tool, rate, true);
 }
 
 /** The recommended policy for one tool on its own. */
@@ -161,15 +140,6 @@ export function policyAlternatives(tool: PolicyTool): PolicyAlternative[] {
       policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, strict, true) } },
     });
   } else {
-    const conditions = argumentConditions(tool.arguments);
-    if (tool.category !== 'execute' && conditions.require.length + conditions.deny_if.length > 0) {
-      alternatives.push({
-        id: 'allow-with-conditions',
-        title: 'Constrain its arguments',
-        summary: 'The same limit, plus conditions that deny dangerous values of its path, URL or other risky arguments.',
-        policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, rate, true) } },
-      });
-    }
     const stricter = { max: Math.max(1, Math.floor(rate.max / 6)), window: rate.window === 'minute' ? ('hour' as const) : rate.window };
     alternatives.push({
       id: 'stricter',
@@ -229,7 +199,7 @@ export function assertValidPolicy(policy: unknown, where: string): Policy {
 const WINDOW_WORD: Record<LimitWindow, string> = { minute: 'minute', hour: 'hour', day: 'day' };
 
 function describeCondition(condition: Condition): string {
-  const why = typeof condition.value === 'string' ? CONDITION_WHY.get(condition.value) : undefined;
+  const why = conditionPurpose(condition);
   const value = typeof condition.value === 'string' && why ? why : JSON.stringify(condition.value);
   switch (condition.op) {
     case 'regex':
