@@ -7,6 +7,7 @@ import { effectiveClassification, toolPath, type EffectiveClassification, type O
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
 import { assertExamples, policyExamples } from '../lib/policy/examples.ts';
+import { exportAll } from '../lib/policy/exports/index.ts';
 import { assertValidPolicy, policyAlternatives, recommendedPolicy, serverBundle } from '../lib/policy/recommend.ts';
 import type { Policy } from '../schemas/policy.ts';
 
@@ -248,5 +249,6 @@ export function toolPolicyView(tool: Tool) {
     policy,
     alternatives: policyAlternatives(input),
     examples: assertExamples(policy, tool.name, policyExamples(tool, policy)),
+    exports: exportAll(tool.server, policy, [tool.name]),
   };
 }

@@ -1,0 +1,78 @@
+import type { Policy } from '../../../schemas/policy.ts';
+import { policyJson } from '../recommend.ts';
+import { cedarExport } from './cedar.ts';
+import { claudeCodeExport } from './claude-code.ts';
+import { interceptExport } from './intercept.ts';
+import { EXPORT_IDS, commentLine, type ExportId, type ExportInput, type ExportResult } from './shared.ts';
+import { codexExport, geminiCliExport } from './tool-lists.ts';
+
+export { EXPORT_IDS, type ExportId, type ExportInput, type ExportResult };
+
+export interface ExportFormat {
+  id: ExportId;
+  /** What a reader picks. */
+  label: string;
+  /** Where the text goes, in the target's own words. */
+  where: string;
+  /** File name of the server's export, at /servers/<server>/<file>. */
+  file: string;
+  build: (input: ExportInput) => ExportResult;
+}
+
+/** Notes as `#` comments above a TOML document (TOML has no other place for them). */
+function withTomlNotes(result: ExportResult): ExportResult {
+  const header = ['# Codex config.toml fragment exported by Policy Atlas', ...result.notes.map((note) => `# ${commentLine(note)}`)].join(
+    '\n',
+  );
+  return { ...result, text: `${header}\n\n${result.text}` };
+}
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = [
+  {
+    id: 'policy-json',
+    label: 'policy.json',
+    where: 'the gateway policy model itself',
+    file: 'policy.json',
+    build: (input) => ({ text: policyJson(input.policy), notes: [] }),
+  },
+  {
+    id: 'intercept-yaml',
+    label: 'Intercept',
+    where: 'PolicyLayer Intercept: policy.yaml, run with intercept -c policy.yaml',
+    file: 'intercept.yaml',
+    build: interceptExport,
+  },
+  {
+    id: 'claude-code',
+    label: 'Claude Code',
+    where: 'Claude Code: the permissions block of .claude/settings.json',
+    file: 'claude-code.json',
+    build: claudeCodeExport,
+  },
+  {
+    id: 'gemini-cli',
+    label: 'Gemini CLI',
+    where: 'Gemini CLI: mcpServers in settings.json',
+    file: 'gemini-cli.json',
+    build: geminiCliExport,
+  },
+  {
+    id: 'codex',
+    label: 'Codex',
+    where: 'OpenAI Codex: ~/.codex/config.toml',
+    file: 'codex.toml',
+    build: (input) => withTomlNotes(codexExport(input)),
+  },
+  {
+    id: 'cedar',
+    label: 'ToolHive (Cedar)',
+    where: 'ToolHive: an authorization config for thv run --authz-config',
+    file: 'cedar.json',
+    build: cedarExport,
+  },
+];
+
+/** Every format of one policy. */
+export function exportAll(server: string, policy: Policy, tools: readonly string[]): Array<ExportFormat & ExportResult> {
+  return EXPORT_FORMATS.map((format) => ({ ...format, ...format.build({ server, policy, tools }) }));
+}

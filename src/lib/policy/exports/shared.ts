@@ -1,0 +1,77 @@
+import type { Condition, Policy, Rule } from '../../../schemas/policy.ts';
+
+/** What every exporter is given: one policy (a tool's or a server's bundle) and where it applies. */
+export interface ExportInput {
+  /** The server's slug: the name clients know it by (`mcp__<server>__…`, `[mcp_servers.<server>]`). */
+  server: string;
+  policy: Policy;
+  /** Every current tool of the server the policy covers; a per-tool export lists just that tool. */
+  tools: readonly string[];
+}
+
+export interface ExportResult {
+  text: string;
+  /** What the target cannot express and how the export handled it, in sentences a person reads. */
+  notes: string[];
+}
+
+export const EXPORT_IDS = ['policy-json', 'intercept-yaml', 'claude-code', 'gemini-cli', 'codex', 'cedar'] as const;
+export type ExportId = (typeof EXPORT_IDS)[number];
+
+/**
+ * A tool name inside a comment or a sentence: JSON-quoted with every character outside printable
+ * ASCII escaped, so no newline, bidi override or comment marker can end the comment or hide text.
+ */
+export function quotedName(name: string): string {
+  return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** How a policy treats one tool, read off the policy itself. */
+export type ToolTreatment =
+  { kind: 'hidden' } | { kind: 'denied' } | { kind: 'allowed'; rule: Rule | undefined; checks: Condition[]; limited: boolean };
+
+export function treatment(policy: Policy, name: string): ToolTreatment {
+  const listed = policy.tools !== undefined && Object.hasOwn(policy.tools, name);
+  if (policy.hide?.includes(name) || (policy.hide?.includes('*') && !listed)) return { kind: 'hidden' };
+  const rule = listed ? policy.tools![name] : undefined;
+  if (!rule && policy.default === 'deny') return { kind: 'denied' };
+  return {
+    kind: 'allowed',
+    rule,
+    checks: [...(rule?.require ?? []), ...(rule?.deny_if ?? [])],
+    limited: (rule?.limits?.length ?? 0) > 0 || (policy.all_tools?.limits?.length ?? 0) > 0,
+  };
+}
+
+/** Every tool the export speaks about: the server's tools, plus any the policy names that the server no longer lists. */
+export function toolsOf(input: ExportInput): string[] {
+  const names = new Set(input.tools);
+  for (const name of Object.keys(input.policy.tools ?? {})) names.add(name);
+  for (const name of input.policy.hide ?? []) if (name !== '*') names.add(name);
+  return [...names];
+}
+
+/** Names a client rule can hold without a character that its matcher reads as syntax. */
+export const PLAIN_TOOL_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function pluralTools(names: readonly string[]): string {
+  return `${names.length} tool${names.length === 1 ? '' : 's'} (${names.slice(0, 8).map(quotedName).join(', ')}${names.length > 8 ? ', …' : ''})`;
+}
+
+/** A line safe inside a `#` comment of YAML or TOML: printable ASCII only, so nothing can end the comment. */
+export function commentLine(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** Collects "why" sentences per tool and says each once, naming the tools it applies to. */
+export class NoteGroups {
+  readonly #byWhy = new Map<string, string[]>();
+  add(tool: string, why: string) {
+    const names = this.#byWhy.get(why);
+    if (!names) this.#byWhy.set(why, [tool]);
+    else if (!names.includes(tool)) names.push(tool);
+  }
+  sentences(): string[] {
+    return [...this.#byWhy].map(([why, names]) => `${why[0]!.toUpperCase()}${why.slice(1)}: ${pluralTools(names)}.`);
+  }
+}

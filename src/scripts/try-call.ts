@@ -1,0 +1,45 @@
+/**
+ * "Try a call": a custom element that decides the reader's call with the evaluator the build
+ * uses, against the policy.json shown on the same page. Loaded only when the form is opened.
+ */
+import { evaluate } from '../lib/policy/evaluate';
+import { conditionPurpose } from '../lib/policy/patterns';
+
+class TryCall extends HTMLElement {
+  connectedCallback() {
+    this.querySelector('[data-decide]')?.addEventListener('click', () => this.decide());
+  }
+
+  decide() {
+    const output = this.querySelector('.verdict');
+    const input = this.querySelector('textarea');
+    // The policy is the text of the policy.json block in the same section: exactly what is shown and copied.
+    const shown = this.closest('section')?.querySelector('[data-format="policy-json"] pre');
+    if (!output || !input || !shown) return;
+    let policy: unknown;
+    let args: unknown;
+    try {
+      policy = JSON.parse(shown.textContent ?? '');
+    } catch {
+      output.textContent = 'The policy on this page could not be read.';
+      return;
+    }
+    try {
+      args = JSON.parse(input.value);
+    } catch (error) {
+      output.textContent = `The arguments are not valid JSON: ${(error as Error).message}`;
+      return;
+    }
+    const verdict = evaluate(
+      policy as Parameters<typeof evaluate>[0],
+      { tool: this.dataset['tool'] ?? '', args },
+      { purpose: conditionPurpose },
+    );
+    output.textContent = `${verdict.decision === 'allow' ? 'Allowed' : verdict.decision === 'hidden' ? 'Hidden' : 'Denied'} — ${verdict.reason}`;
+    output.setAttribute('data-decision', verdict.decision);
+  }
+}
+
+export function defineTryCall() {
+  if (!customElements.get('try-call')) customElements.define('try-call', TryCall);
+}
