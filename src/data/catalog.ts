@@ -252,3 +252,41 @@ export function toolPolicyView(tool: Tool) {
     exports: exportAll(tool.server, policy, [tool.name]),
   };
 }
+
+const exportsCache = new WeakMap<ServerTools, ReturnType<typeof exportAll>>();
+
+/** Every export format of a server's bundle, computed once per build. */
+export function serverExports(catalog: Catalog, slug: string) {
+  const tools = catalog.byServer.get(slug);
+  if (!tools) throw new Error(`No server ${slug} in the catalogue`);
+  let exports = exportsCache.get(tools);
+  if (!exports) {
+    exports = exportAll(
+      slug,
+      tools.bundle,
+      tools.active.map((tool) => tool.name),
+    );
+    exportsCache.set(tools, exports);
+  }
+  return exports;
+}
+
+/** Site path of a server's export file, below the base. */
+export const serverExportPath = (slug: string, file: string) => `servers/${slug}/${file}`;
+
+/** What the policy composer on a server page starts from: each tool's recommended and stricter rules. */
+export function composerData(catalog: Catalog, slug: string) {
+  const { active, bundle } = catalog.byServer.get(slug)!;
+  return {
+    server: slug,
+    allTools: bundle.all_tools ?? null,
+    tools: active.map((tool) => {
+      const input = toolPolicyInput(tool);
+      const alternatives = policyAlternatives(input);
+      const stricter = alternatives.find((a) => a.id === 'stricter' || a.id === 'allow-with-conditions')?.policy.tools?.[tool.name] ?? null;
+      return { name: tool.name, label: tool.displayName, risk: tool.risk, recommended: bundle.tools?.[tool.name] ?? null, stricter };
+    }),
+  };
+}
+
+export type ComposerData = ReturnType<typeof composerData>;

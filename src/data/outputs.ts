@@ -1,6 +1,7 @@
 import type { CatalogIndex, CatalogShard } from '../schemas/outputs';
 import { recommendedPolicy } from '../lib/policy/recommend';
-import { toolPolicyInput, type Catalog, type Server } from './catalog';
+import { EXPORT_FORMATS, type ExportId } from '../lib/policy/exports';
+import { serverExportPath, toolPolicyInput, type Catalog, type Server } from './catalog';
 import { href } from './url';
 
 const absolute = (path: string, site: URL | undefined) => (site ? new URL(href(path), site).href : href(path));
@@ -26,6 +27,9 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
         page: absolute(`servers/${server.slug}/`, site),
         tools: absolute(`catalog/${server.slug}.json`, site),
         policy: absolute(`servers/${server.slug}/policy.json`, site),
+        exports: Object.fromEntries(
+          EXPORT_FORMATS.map((format) => [format.id, absolute(serverExportPath(server.slug, format.file), site)]),
+        ) as Record<ExportId, string>,
       };
     }),
   };

@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import { attackIdSchema } from './attack.ts';
-import { policySchema } from './policy.ts';
+import { EXPORT_IDS, policySchema, type ExportId } from './policy.ts';
 import { CATEGORIES, RISK_LEVELS, categorySchema, riskSchema } from './risk.ts';
 import { serverMetaSchema } from './server.ts';
 import { annotationsSchema, evidenceSchema, historySchema, inputSchemaSchema } from './tool.ts';
@@ -30,6 +30,8 @@ export const catalogIndexSchema = z.strictObject({
       page: z.string(),
       tools: z.string(),
       policy: z.string(),
+      /** The server's bundle in every export format, by id (policy-json, intercept-yaml, claude-code, gemini-cli, codex, cedar). */
+      exports: z.strictObject(Object.fromEntries(EXPORT_IDS.map((id) => [id, z.string()])) as Record<ExportId, z.ZodString>),
     }),
   ),
 });

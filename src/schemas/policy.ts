@@ -6,6 +6,8 @@ import { z } from 'astro/zod';
  * validates every policy it shows against it and publishes its JSON Schema.
  */
 
+export { EXPORT_IDS, type ExportId } from './export-ids.ts';
+
 export const LIMIT_WINDOWS = ['minute', 'hour', 'day'] as const;
 export const CONDITION_OPS = ['eq', 'neq', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'regex', 'contains', 'exists'] as const;
 

@@ -2,7 +2,6 @@ import type { Category, Risk } from '../../schemas/risk.ts';
 import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../../schemas/policy.ts';
 import type { ArgumentFinding } from '../classification/classify.ts';
 import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose } from './patterns.ts';
-import { escapeHiddenInJson } from '../text-safety/hidden.ts';
 import { plainLine } from '../text-safety/text.ts';
 
 /**
@@ -181,11 +180,6 @@ export function serverBundle(tools: readonly PolicyTool[]): Policy {
   };
 }
 
-/** Pretty JSON exactly as shown, copied and downloaded; hidden characters in names appear as \\u escapes. */
-export function policyJson(policy: Policy): string {
-  return `${escapeHiddenInJson(JSON.stringify(policy, null, 2))}\n`;
-}
-
 /** Throws with every problem listed if a policy does not match the schema. */
 export function assertValidPolicy(policy: unknown, where: string): Policy {
   const result = policySchema.safeParse(policy);
@@ -245,3 +239,5 @@ export function describePolicyFor(policy: Policy, toolName: string, label = tool
   if (rule.deny_if?.length) sentences.push(`A call is denied if ${rule.deny_if.map(describeCondition).join(', or if ')}.`);
   return sentences;
 }
+
+export { policyJson } from './json.ts';

@@ -21,7 +21,7 @@ export function claudeCodeExport(input: ExportInput): ExportResult {
     const rule = `mcp__${input.server}__${name}`;
     const how = treatment(input.policy, name);
     if (how.kind !== 'allowed') deny.push(rule);
-    else if (how.checks.length > 0) ask.push(rule);
+    else if (how.checks.length > 0 || input.ask?.includes(name)) ask.push(rule);
     else allow.push(rule);
     if (how.kind === 'allowed' && how.limited) limited.push(name);
   }

@@ -1,5 +1,5 @@
 import type { Policy } from '../../../schemas/policy.ts';
-import { policyJson } from '../recommend.ts';
+import { policyJson } from '../json.ts';
 import { cedarExport } from './cedar.ts';
 import { claudeCodeExport } from './claude-code.ts';
 import { interceptExport } from './intercept.ts';
@@ -71,6 +71,22 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [
     build: cedarExport,
   },
 ];
+
+/** The composer's "ask first" is kept only by Claude Code; elsewhere the tool runs under its rule, and a note says so. */
+export function exportFor(id: ExportId, input: ExportInput): ExportResult {
+  const format = EXPORT_FORMATS.find((f) => f.id === id)!;
+  const result = format.build(input);
+  if (id !== 'claude-code' && input.ask && input.ask.length > 0) {
+    return {
+      ...result,
+      notes: [
+        `${format.label} cannot ask a person before a call: the tools marked "ask first" are allowed under their rule here.`,
+        ...result.notes,
+      ],
+    };
+  }
+  return result;
+}
 
 /** Every format of one policy. */
 export function exportAll(server: string, policy: Policy, tools: readonly string[]): Array<ExportFormat & ExportResult> {

@@ -1,4 +1,7 @@
+import { EXPORT_IDS, type ExportId } from '../../../schemas/export-ids.ts';
 import type { Condition, Policy, Rule } from '../../../schemas/policy.ts';
+
+export { EXPORT_IDS, type ExportId };
 
 /** What every exporter is given: one policy (a tool's or a server's bundle) and where it applies. */
 export interface ExportInput {
@@ -7,6 +10,8 @@ export interface ExportInput {
   policy: Policy;
   /** Every current tool of the server the policy covers; a per-tool export lists just that tool. */
   tools: readonly string[];
+  /** Tools a person should approve call by call, where the target can ask (the composer's "ask first"). */
+  ask?: readonly string[] | undefined;
 }
 
 export interface ExportResult {
@@ -14,9 +19,6 @@ export interface ExportResult {
   /** What the target cannot express and how the export handled it, in sentences a person reads. */
   notes: string[];
 }
-
-export const EXPORT_IDS = ['policy-json', 'intercept-yaml', 'claude-code', 'gemini-cli', 'codex', 'cedar'] as const;
-export type ExportId = (typeof EXPORT_IDS)[number];
 
 /**
  * A tool name inside a comment or a sentence: JSON-quoted with every character outside printable
