@@ -114,7 +114,7 @@ for (const base of ['/', '/atlas/']) {
     it('copies exactly the displayed policy, and the copy validates', async () => {
       const { page, problems } = await watch(context);
       await page.goto(site.url('tools/acme-files/write-note/'));
-      const block = page.getByRole('region', { name: 'Recommended policy.json for write_note' });
+      const block = page.getByRole('region', { name: 'Recommended policy for write_note' });
       const shown = await block.locator('pre').textContent();
       await page.getByRole('button', { name: 'Copy JSON' }).first().click();
       await expect.poll(() => page.getByRole('status').first().textContent(), POLL).toBe('Copied');

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { CONDITION_PATTERNS } from '../../src/lib/policy/patterns.ts';
 import { findDangerousArguments } from '../../src/lib/classification/classify.ts';
 import { describePolicyFor, policyAlternatives, recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
 import { policyJsonSchema, policySchema } from '../../src/schemas/policy.ts';
@@ -21,14 +22,17 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 const validateWithJsonSchema = ajv.compile(policyJsonSchema());
 
 describe('recommended policies', () => {
-  it('gives export_session_script exactly the rule the product brief shows', () => {
+  it('gives export_session_script the rate limit of the brief, plus the check that keeps its output path in place', () => {
     const docx = shipped.find((s) => s.server.slug === 'docx-mcp')!;
     const tool = docx.tools.find((t) => t.name === 'export_session_script')!;
     expect(recommendedPolicy(asPolicyTool(tool))).toEqual({
       version: '1',
       default: 'deny',
       tools: {
-        export_session_script: { limits: [{ counter: 'export_session_script_rate', window: 'minute', max: 30, scope: 'grant' }] },
+        export_session_script: {
+          deny_if: [{ path: 'args.output_path', op: 'regex', value: CONDITION_PATTERNS.path.value }],
+          limits: [{ counter: 'export_session_script_rate', window: 'minute', max: 30, scope: 'grant' }],
+        },
       },
     });
   });

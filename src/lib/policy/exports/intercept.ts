@@ -1,4 +1,5 @@
-import { Document } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
+import { escapeHiddenInJson, hasHidden } from '../../text-safety/hidden.ts';
 import type { Condition, Limit, Rule } from '../../../schemas/policy.ts';
 import { conditionPurpose, isRe2Compatible, portableCheck } from '../patterns.ts';
 import { NoteGroups, commentLine, quotedName, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
@@ -105,6 +106,7 @@ export function interceptExport(input: ExportInput): ExportResult {
   const tools: Record<string, { rules: InterceptRule[] }> = {};
   const toolComments = new Map<string, string[]>();
   const groups = new NoteGroups();
+  const lossy: string[] = [];
   for (const name of toolsOf(input)) {
     const how = treatment(input.policy, name);
     if (name === '*') {
@@ -122,6 +124,7 @@ export function interceptExport(input: ExportInput): ExportResult {
         for (const condition of rule.conditions ?? []) condition.path = condition.path.replace(/^state\.TOOL\./, `state.${name}.`);
       }
       if (lost.length > 0) toolComments.set(name, [...new Set(lost)]);
+      if (tools[name].rules.some((rule) => rule.action === 'deny')) lossy.push(name);
     }
   }
   if (input.policy.all_tools?.limits?.length) {
@@ -132,13 +135,17 @@ export function interceptExport(input: ExportInput): ExportResult {
   if (input.policy.default === 'allow' && input.policy.hide?.includes('*')) {
     notes.push('"hide: [*]" hides every tool in Intercept, listed or not; it is left out, and default deny is set instead.');
   }
-  const document = new Document({
-    version: '1',
-    description: `Policy for the ${input.server} MCP server, exported by Policy Atlas`,
-    default: input.policy.hide?.includes('*') ? 'deny' : input.policy.default,
-    ...(hide.length > 0 ? { hide } : {}),
-    tools,
-  });
+  // YAML 1.1 rules for quoting, so yes, no, on and off stay strings for 1.1 and 1.2 parsers alike.
+  const document = new Document(
+    {
+      version: '1',
+      description: `Policy for the ${input.server} MCP server, exported by Policy Atlas`,
+      default: input.policy.hide?.includes('*') ? 'deny' : input.policy.default,
+      ...(hide.length > 0 ? { hide } : {}),
+      tools,
+    },
+    { version: '1.1' },
+  );
   for (const [name, lost] of toolComments) {
     const node = document.getIn(['tools', name], true);
     const pair = document.get('tools', true);
@@ -154,5 +161,11 @@ export function interceptExport(input: ExportInput): ExportResult {
     ' Intercept policy.yaml exported by Policy Atlas. Run: intercept -c policy.yaml',
     ...notes.map((note) => ` ${commentLine(note)}`),
   ].join('\n');
-  return { text: document.toString({ lineWidth: 0 }), notes };
+  // Hidden characters are written as \u escapes, which YAML reads back only inside double quotes.
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && hasHidden(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return { text: escapeHiddenInJson(document.toString({ lineWidth: 0 })), notes, lossy };
 }

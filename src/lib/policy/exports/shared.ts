@@ -18,6 +18,8 @@ export interface ExportResult {
   text: string;
   /** What the target cannot express and how the export handled it, in sentences a person reads. */
   notes: string[];
+  /** Tools whose calls this export decides differently from the policy model (always by denying more). */
+  lossy?: string[];
 }
 
 /**
