@@ -30,11 +30,10 @@ class TryCall extends HTMLElement {
       output.textContent = `The arguments are not valid JSON: ${(error as Error).message}`;
       return;
     }
-    const verdict = evaluate(
-      policy as Parameters<typeof evaluate>[0],
-      { tool: this.dataset['tool'] ?? '', args },
-      { purpose: conditionPurpose },
-    );
+    // A tool page's policy names exactly one tool: under `tools`, or in `hide`.
+    const shape = policy as { tools?: Record<string, unknown>; hide?: string[] };
+    const tool = Object.keys(shape.tools ?? {})[0] ?? shape.hide?.[0] ?? '';
+    const verdict = evaluate(policy as Parameters<typeof evaluate>[0], { tool, args }, { purpose: conditionPurpose });
     output.textContent = `${verdict.decision === 'allow' ? 'Allowed' : verdict.decision === 'hidden' ? 'Hidden' : 'Denied'} — ${verdict.reason}`;
     output.setAttribute('data-decision', verdict.decision);
   }

@@ -124,10 +124,76 @@ for (const base of ['/', '/atlas/']) {
       expect(problems).toEqual([]);
     });
 
+    it('copies exactly what the format picker shows, in every format', async () => {
+      const { page, problems } = await watch(context);
+      await page.goto(site.url('tools/acme-files/write-note/'));
+      const section = page.locator('section[aria-labelledby="policy"]');
+      for (const [id, label] of [
+        ['intercept-yaml', 'Intercept'],
+        ['claude-code', 'Claude Code'],
+        ['codex', 'Codex'],
+        ['cedar', 'ToolHive (Cedar)'],
+      ] as const) {
+        await section.getByRole('radio', { name: label }).check();
+        const panel = section.locator(`.panel[data-format="${id}"]`);
+        await expect.poll(() => panel.isVisible(), POLL).toBe(true);
+        expect(await section.locator('.panel[data-format="policy-json"]').isVisible()).toBe(false);
+        const shown = await panel.locator('pre').textContent();
+        await panel.getByRole('button', { name: `Copy ${label}` }).click();
+        await expect.poll(() => panel.getByRole('status').textContent(), POLL).toBe('Copied');
+        expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+        expect(shown).toContain('write_note');
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('decides a call typed into Try a call with the evaluator, loaded only when opened', async () => {
+      const { page, problems } = await watch(context);
+      const scripts: string[] = [];
+      page.on('request', (request) => {
+        if (request.resourceType() === 'script') scripts.push(request.url());
+      });
+      await page.goto(site.url('tools/acme-files/write-note/'));
+      expect(scripts.some((url) => url.includes('try-call'))).toBe(false);
+      await page.getByText('Try a call against this policy').click();
+      const form = page.locator('try-call');
+      await form.getByLabel('Arguments (JSON)').fill('{"output_path": "../../.ssh/authorized_keys", "text": "x"}');
+      await form.getByRole('button', { name: 'Decide' }).click();
+      await expect.poll(() => form.getByRole('status').textContent(), POLL).toMatch(/^Denied — .*path traversal/);
+      await form.getByLabel('Arguments (JSON)').fill('{"output_path": "notes/today.md", "text": "x"}');
+      await form.getByRole('button', { name: 'Decide' }).click();
+      await expect.poll(() => form.getByRole('status').textContent(), POLL).toMatch(/^Allowed/);
+      expect(scripts.some((url) => url.includes('try-call'))).toBe(true);
+      expect(problems).toEqual([]);
+    });
+
+    it('composes a policy on a server page and downloads a bundle that validates', async () => {
+      const { page, problems } = await watch(context);
+      await page.goto(site.url('servers/acme-files/'));
+      await page.getByText('Compose your own policy for Acme Files').click();
+      const composer = page.locator('policy-composer');
+      await composer.getByRole('combobox', { name: 'Policy for list_files' }).selectOption('hide');
+      await composer.getByRole('combobox', { name: 'Policy for read_file' }).selectOption('stricter');
+      await expect.poll(() => composer.locator('[data-output]').textContent(), POLL).toContain('"hide"');
+      const [download] = await Promise.all([page.waitForEvent('download'), composer.getByRole('button', { name: 'Download' }).click()]);
+      expect(download.suggestedFilename()).toBe('acme-files.policy.json');
+      const text = readFileSync((await download.path())!, 'utf8');
+      const policy = policySchema.parse(JSON.parse(text));
+      expect(policy.hide).toContain('list_files');
+      expect(policy.tools?.['read_file']?.limits?.[0]?.window).toBe('hour');
+      await composer.getByRole('combobox', { name: 'Format' }).selectOption('claude-code');
+      await expect.poll(() => composer.locator('[data-output]').textContent(), POLL).toContain('mcp__acme-files__list_files');
+      expect(problems).toEqual([]);
+    });
+
     it('serves the downloadable server bundle', async () => {
       const { page } = await watch(context);
       await page.goto(site.url('servers/acme-files/'));
       const link = page.getByRole('link', { name: 'Download acme-files.policy.json' });
+      for (const file of ['intercept.yaml', 'claude-code.json', 'gemini-cli.json', 'codex.toml', 'cedar.json']) {
+        const response = await page.request.get(site.url(`servers/acme-files/${file}`));
+        expect(response.status(), file).toBe(200);
+      }
       const response = await page.request.get(new URL((await link.getAttribute('href'))!, site.origin).href);
       expect(response.status()).toBe(200);
       expect(policySchema.safeParse(await response.json()).success).toBe(true);
