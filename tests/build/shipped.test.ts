@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCatalog } from '../../src/lib/catalogue/files.ts';
 import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
@@ -60,6 +61,41 @@ describe('the shipped catalogue', () => {
     expect(page('camoufox-mcp', 'save-session')).toMatch(/badge risk-medium[^>]*>Medium[\s\S]*?badge category[^>]*>Write</);
     expect(page('claude-code-notebook-mcp', 'notebook-delete')).toMatch(/badge category[^>]*>Destructive</);
     expect(page('camoufox-mcp', 'evaluate-mainworld')).toMatch(/badge category[^>]*>Execute</);
+  });
+
+  it('decides, with atlas check, every example a tool page shows, as the page says', async () => {
+    const { main } = await import('../../src/cli/main.ts');
+    const work = mkdtempSync(join(tmpdir(), 'atlas-check-'));
+    const decode = (html: string) =>
+      html
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let checked = 0;
+    try {
+      for (const file of htmlFiles(join(site.outDir, 'tools'))) {
+        const html = readFileSync(file, 'utf8');
+        const policyText = codeBlocks(html)[0]!;
+        const policy = JSON.parse(policyText);
+        const tool = Object.keys(policy.tools ?? {})[0] ?? policy.hide[0];
+        const policyFile = join(work, 'policy.json');
+        writeFileSync(policyFile, policyText);
+        for (const match of html.matchAll(
+          /<li data-decision="(\w+)" data-prior="(\d+)"[^>]*>[\s\S]*?<code class="args"[^>]*>([^<]*)<\/code>/g,
+        )) {
+          const [, decision, prior, args] = match;
+          const code = await main(['check', '--policy', policyFile, '--tool', tool, '--args', decode(args!), '--prior', prior!]);
+          expect(code, `${file}: ${decode(args!)}`).toBe(decision === 'allow' ? 0 : 1);
+          checked++;
+        }
+      }
+    } finally {
+      write.mockRestore();
+    }
+    expect(checked).toBeGreaterThan(394 * 2);
   });
 
   it('has no broken internal link', () => {
