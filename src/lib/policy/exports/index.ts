@@ -16,6 +16,8 @@ export interface ExportFormat {
   where: string;
   /** File name of the server's export, at /servers/<server>/<file>. */
   file: string;
+  /** The format has comments, and the export writes its notes into them: the page need not repeat them. */
+  notesInText?: boolean;
   build: (input: ExportInput) => ExportResult;
 }
 
@@ -40,6 +42,7 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [
     label: 'Intercept',
     where: 'PolicyLayer Intercept: policy.yaml, run with intercept -c policy.yaml',
     file: 'intercept.yaml',
+    notesInText: true,
     build: interceptExport,
   },
   {
@@ -61,6 +64,7 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [
     label: 'Codex',
     where: 'OpenAI Codex: ~/.codex/config.toml',
     file: 'codex.toml',
+    notesInText: true,
     build: (input) => withTomlNotes(codexExport(input)),
   },
   {

@@ -2,7 +2,7 @@ import { Document, Scalar, visit } from 'yaml';
 import { escapeHiddenInJson, hasHidden } from '../../text-safety/hidden.ts';
 import type { Condition, Limit, Rule } from '../../../schemas/policy.ts';
 import { conditionPurpose, isRe2Compatible, portableCheck } from '../patterns.ts';
-import { NoteGroups, commentLine, quotedName, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
+import { NoteGroups, commentLine, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
 
 /** One Intercept rule, as its policy.yaml writes it. */
 export interface InterceptRule {
@@ -146,16 +146,7 @@ export function interceptExport(input: ExportInput): ExportResult {
     },
     { version: '1.1' },
   );
-  for (const [name, lost] of toolComments) {
-    const node = document.getIn(['tools', name], true);
-    const pair = document.get('tools', true);
-    // The comment goes before the tool's key; names in it are quoted and escaped.
-    if (node && pair && typeof pair === 'object' && 'items' in pair) {
-      const item = (pair.items as Array<{ key: { value?: unknown; commentBefore?: string } }>).find((entry) => entry.key.value === name);
-      if (item) item.key.commentBefore = lost.map((why) => ` ${commentLine(`${quotedName(name)}: ${why}`)}`).join('\n');
-    }
-    for (const why of lost) groups.add(name, why);
-  }
+  for (const [name, lost] of toolComments) for (const why of lost) groups.add(name, why);
   notes.push(...groups.sentences());
   document.commentBefore = [
     ' Intercept policy.yaml exported by Policy Atlas. Run: intercept -c policy.yaml',
