@@ -31,8 +31,8 @@ export class AtlasSearch extends HTMLElement {
   connectedCallback() {
     const form = this.querySelector('form')!;
     const input = this.querySelector<HTMLInputElement>('input[name="q"]')!;
-    const params = new URLSearchParams(location.search);
-    input.value = params.get('q') ?? '';
+    const params = new URLSearchParams(this.dataset['syncUrl'] === 'true' ? location.search : '');
+    input.value ||= params.get('q') ?? '';
     for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-filter]')) {
       select.value = params.get(select.name) ?? '';
       select.addEventListener('change', () => this.search());
@@ -40,6 +40,19 @@ export class AtlasSearch extends HTMLElement {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.search();
+    });
+    // Arrow keys move from the query into the results and between them; Escape is the dialog's.
+    this.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+      const links = [...this.querySelectorAll<HTMLAnchorElement>('.results a')];
+      if (links.length === 0) return;
+      const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+      const onInput = document.activeElement === input;
+      if (!onInput && at === -1) return;
+      event.preventDefault();
+      if (event.key === 'ArrowDown') links[onInput ? 0 : Math.min(at + 1, links.length - 1)]!.focus();
+      else if (at <= 0) input.focus();
+      else links[at - 1]!.focus();
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     input.addEventListener('input', () => {
@@ -104,7 +117,7 @@ export class AtlasSearch extends HTMLElement {
   /** Options of a filter the page leaves empty (servers), added from the index once, by name. */
   #fillOptions(select: HTMLSelectElement, values: string[]) {
     if (select.options.length > 1) return;
-    const wanted = new URLSearchParams(location.search).get(select.name);
+    const wanted = this.dataset['syncUrl'] === 'true' ? new URLSearchParams(location.search).get(select.name) : null;
     for (const value of values.sort((a, b) => a.localeCompare(b))) {
       const option = document.createElement('option');
       option.value = value;
@@ -142,6 +155,7 @@ export class AtlasSearch extends HTMLElement {
   }
 
   #syncUrl(query: string, filters: Record<string, string>) {
+    if (this.dataset['syncUrl'] !== 'true') return;
     const params = new URLSearchParams();
     if (query) params.set('q', query);
     for (const [key, value] of Object.entries(filters)) params.set(key, value);
@@ -184,4 +198,8 @@ function safeExcerpt(html: string): Node[] {
     } else nodes.push(document.createTextNode(node.textContent ?? ''));
   }
   return nodes;
+}
+
+export function defineSearch() {
+  if (!customElements.get('atlas-search')) customElements.define('atlas-search', AtlasSearch);
 }

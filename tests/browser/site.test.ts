@@ -102,12 +102,61 @@ for (const base of ['/', '/atlas/']) {
       expect(problems).toEqual([]);
     });
 
-    it('searches from the header of a tool page', async () => {
+    it('searches as you type in the header dialog, with filters, loading search only when it opens', async () => {
       const { page, problems } = await watch(context);
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
       await page.goto(site.url('tools/acme-files/read-file/'));
-      await page.getByRole('searchbox', { name: 'Search tools and servers' }).fill('payment');
+      expect(requests.some((url) => url.includes('pagefind') || /\/search\.[\w-]+\.js/.test(url))).toBe(false);
+      await page.getByRole('searchbox', { name: 'Search tools and servers' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Search' });
+      await expect.poll(() => dialog.isVisible(), POLL).toBe(true);
+      await dialog.getByRole('searchbox', { name: 'Tool or server' }).pressSequentially('file');
+      const results = dialog.locator('.results li');
+      await expect.poll(() => results.count(), POLL).toBeGreaterThan(1);
+      const all = await results.count();
+      expect(await results.first().locator('.meta').textContent()).toMatch(/on Acme \w+ · (Low|Medium|High|Critical) risk · \w+/);
+      await dialog.getByLabel('Risk').selectOption('Critical');
+      await expect.poll(() => results.count(), POLL).toBeLessThan(all);
+      for (const meta of await results.locator('.meta').allTextContents()) expect(meta).toContain('Critical risk');
+      expect(requests.some((url) => url.includes('pagefind'))).toBe(true);
+      expect(page.url()).toBe(site.url('tools/acme-files/read-file/'));
+      expect(problems).toEqual([]);
+    });
+
+    it('works from the keyboard alone: Ctrl-K and / open it, arrows reach the results, Escape closes', async () => {
+      const { page, problems } = await watch(context);
+      await page.goto(site.url('servers/acme-pay/'));
+      const dialog = page.getByRole('dialog', { name: 'Search' });
+      await page.keyboard.press('Control+k');
+      await expect.poll(() => dialog.isVisible(), POLL).toBe(true);
+      const input = dialog.getByRole('searchbox', { name: 'Tool or server' });
+      await expect.poll(() => input.evaluate((el) => el === document.activeElement), POLL).toBe(true);
+      await page.keyboard.type('payment');
+      await expect.poll(() => dialog.locator('.results a').count(), POLL).toBeGreaterThan(0);
+      await page.keyboard.press('ArrowDown');
+      const first = dialog.locator('.results a').first();
+      await expect.poll(() => first.evaluate((el) => el === document.activeElement), POLL).toBe(true);
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(() => input.evaluate((el) => el === document.activeElement), POLL).toBe(true);
+      // Focus stays inside the open dialog.
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        expect(
+          await page.evaluate(() => document.activeElement?.closest('dialog') !== null || document.activeElement === document.body),
+        ).toBe(true);
+      }
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.isVisible(), POLL).toBe(false);
+      await page.keyboard.press('/');
+      await expect.poll(() => dialog.isVisible(), POLL).toBe(true);
+      await input.fill('create_payment');
+      await expect
+        .poll(() => dialog.locator('.results a').first().getAttribute('href'), POLL)
+        .toBe(`${base}tools/acme-pay/create-payment/`);
+      await dialog.locator('.results a').first().focus();
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('.results a').first().getAttribute('href'), POLL).toBe(`${base}tools/acme-pay/create-payment/`);
+      await expect.poll(() => page.url(), POLL).toBe(site.url('tools/acme-pay/create-payment/'));
       expect(problems).toEqual([]);
     });
 
