@@ -203,3 +203,72 @@ function safeExcerpt(html: string): Node[] {
 export function defineSearch() {
   if (!customElements.get('atlas-search')) customElements.define('atlas-search', AtlasSearch);
 }
+
+/**
+ * Builds the search panel (the search page's form, filters and results) inside `mount`, once,
+ * and returns its query box. The header dialog uses it, so pages carry no search markup until
+ * a reader opens search.
+ */
+export function mountSearchPanel(mount: HTMLElement): HTMLInputElement {
+  const existing = mount.querySelector<HTMLInputElement>('input[name="q"]');
+  if (existing) return existing;
+  const element = document.createElement('atlas-search');
+  element.dataset['bundle'] = mount.dataset['bundle'] ?? '/pagefind/';
+  element.dataset['base'] = mount.dataset['base'] ?? '/';
+  const form = document.createElement('form');
+  form.className = 'search-form';
+  form.setAttribute('role', 'search');
+  const field = (id: string, label: string, control: HTMLElement, wide = false) => {
+    const wrap = document.createElement('div');
+    wrap.className = wide ? 'field query' : 'field';
+    const text = document.createElement('label');
+    text.htmlFor = id;
+    text.textContent = label;
+    control.id = id;
+    wrap.append(text, control);
+    return wrap;
+  };
+  const input = document.createElement('input');
+  input.name = 'q';
+  input.type = 'search';
+  input.autocomplete = 'off';
+  const select = (name: string, any: string, values: string[], dynamic = false) => {
+    const control = document.createElement('select');
+    control.name = name;
+    control.dataset['filter'] = name;
+    if (dynamic) control.dataset['dynamic'] = '';
+    control.add(new Option(any, ''));
+    for (const value of values) control.add(new Option(value, value));
+    return control;
+  };
+  const submit = document.createElement('button');
+  submit.type = 'submit';
+  submit.textContent = 'Search';
+  form.append(
+    field('dialog-query', 'Tool or server', input, true),
+    // The filter values come from the page, which takes them from the schemas.
+    field('dialog-risk', 'Risk', select('risk', 'Any risk', (mount.dataset['risks'] ?? '').split(',').filter(Boolean))),
+    field(
+      'dialog-category',
+      'Category',
+      select('category', 'Any category', (mount.dataset['categories'] ?? '').split(',').filter(Boolean)),
+    ),
+    field('dialog-server', 'Server', select('server', 'Any server', [], true)),
+    submit,
+  );
+  const summary = document.createElement('p');
+  summary.className = 'summary';
+  summary.setAttribute('role', 'status');
+  summary.setAttribute('aria-live', 'polite');
+  const results = document.createElement('ol');
+  results.className = 'results';
+  const more = document.createElement('button');
+  more.className = 'more';
+  more.type = 'button';
+  more.hidden = true;
+  more.textContent = 'Show more results';
+  element.append(form, summary, results, more);
+  mount.append(element);
+  defineSearch();
+  return input;
+}

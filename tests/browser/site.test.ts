@@ -165,11 +165,38 @@ for (const base of ['/', '/atlas/']) {
       await page.goto(site.url('tools/acme-files/write-note/'));
       const block = page.getByRole('region', { name: 'Recommended policy for write_note' });
       const shown = await block.locator('pre').textContent();
-      await page.getByRole('button', { name: 'Copy JSON' }).first().click();
-      await expect.poll(() => page.getByRole('status').first().textContent(), POLL).toBe('Copied');
+      const figure = page.locator('figure', { has: block });
+      await figure.getByRole('button', { name: 'Copy JSON' }).click();
+      await expect.poll(() => figure.getByRole('status').textContent(), POLL).toBe('Copied');
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       expect(copied).toBe(shown);
       expect(policySchema.safeParse(JSON.parse(copied)).success).toBe(true);
+      expect(problems).toEqual([]);
+    });
+
+    it('answers at a glance: the summary card gives risk, why, what the policy does, and copies the policy', async () => {
+      const { page, problems } = await watch(context);
+      await page.goto(site.url('tools/acme-files/write-note/'));
+      const card = page.getByRole('region', { name: 'At a glance' });
+      // The card comes before every section of detail.
+      expect(
+        await page.evaluate(() => {
+          const card = document.querySelector('.summary-card')!;
+          const first = document.querySelector('main section[aria-labelledby]')!;
+          return Boolean(card.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
+        }),
+      ).toBe(true);
+      expect(await card.textContent()).toMatch(/Medium risk\s*Write/);
+      expect(await card.textContent()).toMatch(/Recommended policy:\s*Allowed, at most 30 calls a minute, with checks on output_path/);
+      await card.getByRole('button', { name: 'Copy policy.json' }).click();
+      await expect.poll(() => card.getByRole('status').textContent(), POLL).toBe('Copied');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(await page.locator('#recommended-policy-json pre').textContent());
+      expect(policySchema.parse(JSON.parse(copied)).tools).toHaveProperty('write_note');
+      await page.goto(site.url('tools/acme-files/delete-file/'));
+      expect(await page.getByRole('region', { name: 'At a glance' }).textContent()).toMatch(
+        /Critical risk\s*Destructive[\s\S]*Hidden: removed from tools\/list/,
+      );
       expect(problems).toEqual([]);
     });
 

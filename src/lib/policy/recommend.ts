@@ -241,3 +241,20 @@ export function describePolicyFor(policy: Policy, toolName: string, label = tool
 }
 
 export { policyJson } from './json.ts';
+
+/** What a policy does with one tool, in a line: "Hidden", "Denied", or "Allowed, at most 30 calls a minute, with checks on path". */
+export function policyAtAGlance(policy: Policy, toolName: string): { action: 'allowed' | 'hidden' | 'denied'; text: string } {
+  if (policy.hide?.includes(toolName) || (policy.hide?.includes('*') && !policy.tools?.[toolName])) {
+    return { action: 'hidden', text: 'Hidden: removed from tools/list, and any call is denied' };
+  }
+  const rule = policy.tools?.[toolName];
+  if (!rule)
+    return policy.default === 'deny'
+      ? { action: 'denied', text: 'Denied: not listed under default deny' }
+      : { action: 'allowed', text: 'Allowed without conditions' };
+  const parts = ['Allowed'];
+  for (const l of rule.limits ?? []) parts.push(`at most ${l.max} call${l.max === 1 ? '' : 's'} a ${WINDOW_WORD[l.window]}`);
+  const checked = [...new Set([...(rule.require ?? []), ...(rule.deny_if ?? [])].map((c) => plainLine(c.path.slice('args.'.length))))];
+  if (checked.length > 0) parts.push(`with checks on ${checked.join(', ')}`);
+  return { action: 'allowed', text: parts.join(', ') };
+}
