@@ -7,7 +7,7 @@ import { effectiveClassification, toolPath, type EffectiveClassification, type O
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
 import { assertExamples, policyExamples } from '../lib/policy/examples.ts';
-import { exportAll } from '../lib/policy/exports/index.ts';
+import { EXPORT_FORMATS, exportAll } from '../lib/policy/exports/index.ts';
 import { assertValidPolicy, policyAlternatives, recommendedPolicy, serverBundle } from '../lib/policy/recommend.ts';
 import type { Policy } from '../schemas/policy.ts';
 
@@ -249,7 +249,10 @@ export function toolPolicyView(tool: Tool) {
     policy,
     alternatives: policyAlternatives(input),
     examples: assertExamples(policy, tool.name, policyExamples(tool, policy)),
-    exports: exportAll(tool.server, policy, [tool.name]),
+    // Tool pages carry the policy; its other formats are written in the browser on demand.
+    exports: EXPORT_FORMATS.map((format) =>
+      format.id === 'policy-json' ? { ...format, ...format.build({ server: tool.server, policy, tools: [tool.name] }) } : format,
+    ),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
+import { exportFor } from '../../src/lib/policy/exports/index.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import { brokenLinks, buildSite, fixtureCatalog } from '../helpers/site.ts';
 import { serveSite } from '../helpers/serve.ts';
@@ -213,6 +214,10 @@ for (const base of ['/', '/atlas/']) {
         await section.getByRole('radio', { name: label }).check();
         const panel = section.locator(`.panel[data-format="${id}"]`);
         await expect.poll(() => panel.isVisible(), POLL).toBe(true);
+        // Written in the browser on first pick, by the exporter the build uses for server files.
+        await expect.poll(() => panel.locator('pre').getAttribute('data-written'), POLL).toBe('true');
+        const policy = policySchema.parse(JSON.parse((await section.locator('#recommended-policy-json pre').textContent())!));
+        expect(await panel.locator('pre').textContent()).toBe(exportFor(id, { server: 'acme-files', policy, tools: ['write_note'] }).text);
         expect(await section.locator('.panel[data-format="policy-json"]').isVisible()).toBe(false);
         const shown = await panel.locator('pre').textContent();
         await panel.getByRole('button', { name: `Copy ${label}` }).click();

@@ -1,0 +1,30 @@
+/**
+ * Writes one export format of a tool page's policy in the reader's browser, with the same
+ * exporter the build uses for server files. Loaded only when a reader picks a format.
+ */
+import { exportFor } from '../lib/policy/exports';
+import type { ExportId } from '../schemas/export-ids';
+import type { Policy } from '../schemas/policy';
+
+export function writeExport(formats: HTMLElement, target: HTMLElement) {
+  const shown = formats.querySelector('[data-format="policy-json"] pre');
+  const code = target.querySelector('code');
+  if (!shown || !code) return;
+  const policy = JSON.parse(shown.textContent ?? '') as Policy;
+  // A tool page's policy names exactly one tool.
+  const tool = Object.keys(policy.tools ?? {})[0] ?? policy.hide?.[0] ?? '';
+  const result = exportFor(target.dataset['export'] as ExportId, { server: formats.dataset['server'] ?? '', policy, tools: [tool] });
+  code.textContent = result.text;
+  target.dataset['written'] = 'true';
+  const notes = target.closest('figure')?.querySelector<HTMLElement>('.notes-list');
+  if (notes && result.notes.length > 0 && !/^#/.test(result.text)) {
+    notes.replaceChildren(
+      ...result.notes.map((note) => {
+        const item = document.createElement('li');
+        item.textContent = note;
+        return item;
+      }),
+    );
+    notes.hidden = false;
+  }
+}
