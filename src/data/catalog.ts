@@ -5,6 +5,7 @@ import { findDangerousArguments, type ArgumentFinding } from '../lib/classificat
 import { plainLine } from '../lib/text-safety/text.ts';
 import { effectiveClassification, toolPath, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
+import { serverChanges, sortChanges, type ChangeEvent } from '../lib/catalogue/changes.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
 import { assertExamples, policyExamples } from '../lib/policy/examples.ts';
 import { EXPORT_FORMATS, exportAll } from '../lib/policy/exports/index.ts';
@@ -53,6 +54,8 @@ export interface ServerTools {
   riskCounts: Record<Risk, number>;
   /** The server's policy bundle, validated: shown on its page and written as its policy.json. */
   bundle: Policy;
+  /** What imports found on this server, newest first. */
+  changes: ChangeEvent[];
 }
 
 export interface Catalog {
@@ -77,6 +80,8 @@ export interface Catalog {
   sameName: Map<string, Tool[]>;
   riskCounts: Record<Risk, number>;
   categoryCounts: Record<Category, number>;
+  /** What imports found across the catalogue, newest first. */
+  changes: ChangeEvent[];
 }
 
 const byRiskThenName = (a: Tool, b: Tool) =>
@@ -172,8 +177,10 @@ async function build(): Promise<Catalog> {
       removed: list.filter((tool) => tool.removed),
       riskCounts: countBy(RISK_LEVELS, active, (tool) => tool.risk),
       bundle: assertValidPolicy(serverBundle(active.map(toolPolicyInput)), `server ${slug}`),
+      changes: serverChanges(slug, list),
     });
   }
+  const changes = sortChanges([...byServer.values()].flatMap((entry) => entry.changes));
   return {
     attacks,
     servers,
@@ -190,6 +197,7 @@ async function build(): Promise<Catalog> {
     sameName,
     riskCounts,
     categoryCounts,
+    changes,
   };
 }
 
@@ -293,3 +301,7 @@ export function composerData(catalog: Catalog, slug: string) {
 }
 
 export type ComposerData = ReturnType<typeof composerData>;
+
+/** Site path of a server's Atom feed and badge, below the base. */
+export const serverFeedPath = (slug: string) => `servers/${slug}/changes.xml`;
+export const serverBadgePath = (slug: string) => `servers/${slug}/badge.svg`;

@@ -1,3 +1,4 @@
+import { parseFeed } from '@rowanmanning/feed-parser';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -264,6 +265,29 @@ for (const base of ['/', '/atlas/']) {
       expect(policy.tools?.['read_file']?.limits?.[0]?.window).toBe('hour');
       await composer.getByRole('combobox', { name: 'Format' }).selectOption('claude-code');
       await expect.poll(() => composer.locator('[data-output]').textContent(), POLL).toContain('mcp__acme-files__list_files');
+      expect(problems).toEqual([]);
+    });
+
+    it('shows the server badge with its title, and serves feeds a feed parser reads', async () => {
+      const { page, problems } = await watch(context);
+      await page.goto(site.url('servers/acme-files/'));
+      const badge = page.getByRole('img', { name: /^MCP risk: / });
+      await expect.poll(() => badge.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), POLL).toBe(true);
+      const svg = await (await page.request.get(new URL((await badge.getAttribute('src'))!, site.origin).href)).text();
+      expect(svg).toMatch(/<title>MCP risk of Acme Files: \d+ critical, \d+ high, \d+ medium, \d+ low<\/title>/);
+      const markdown = await page.locator('figure.snippet pre').textContent();
+      expect(markdown).toBe(
+        `[![MCP risk](https://atlas.example${base}servers/acme-files/badge.svg)](https://atlas.example${base}servers/acme-files/)`,
+      );
+      for (const path of ['changes.xml', 'servers/acme-files/changes.xml']) {
+        const response = await page.request.get(site.url(path));
+        const feed = parseFeed(await response.text());
+        expect(feed.items.length).toBeGreaterThan(0);
+        const first = new URL(feed.items[0]!.url!);
+        expect((await page.request.get(site.url(first.pathname.slice(base.length)))).status()).toBe(200);
+      }
+      await page.goto(site.url('changes/'));
+      await expect.poll(() => page.locator('.changes li').count(), POLL).toBeGreaterThan(0);
       expect(problems).toEqual([]);
     });
 

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseFeed } from '@rowanmanning/feed-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContentError, parseServerFile, readCatalog } from '../../src/lib/catalogue/files.ts';
 import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
@@ -49,7 +50,7 @@ describe('hostile tool text in built pages', () => {
   it('injects no element, attribute or script from any tool text', () => {
     // Every element the site's own templates use; anything else came from tool text.
     const ours = new Set(
-      'html head meta title link script body a header div nav ul ol li form label input button main article span h1 h2 h3 p section pre code mark figure figcaption details summary table caption thead tbody tr th td dl dt dd footer strong noscript select option atlas-search svg rect fieldset legend textarea try-call policy-composer dialog'.split(
+      'html head meta title link script body a header div nav ul ol li form label input button main article span h1 h2 h3 p section pre code mark figure figcaption details summary table caption thead tbody tr th td dl dt dd footer strong noscript select option atlas-search svg rect fieldset legend textarea try-call policy-composer dialog img time'.split(
         ' ',
       ),
     );
@@ -158,6 +159,38 @@ describe('hostile tool text in built pages', () => {
     for (const file of htmlFiles(join(site.outDir, 'tools/hostile'))) {
       for (const block of codeBlocks(readFileSync(file, 'utf8'))) expect(policySchema.safeParse(JSON.parse(block)).success).toBe(true);
     }
+  });
+
+  it('writes feeds a feed parser reads back, with hostile names as revealed text and stable ids', () => {
+    for (const path of ['changes.xml', 'servers/hostile/changes.xml']) {
+      const xml = readFileSync(join(site.outDir, path), 'utf8');
+      const feed = parseFeed(xml);
+      expect(feed.items.length, path).toBeGreaterThan(10);
+      const titles = feed.items.map((item) => item.title ?? '');
+      // Tags and scripts arrive as text, hidden characters as labels, never as markup or raw code points.
+      expect(titles).toContain("<script>alert('name')</script> added on Hostile <b>Server</b>[U+200B ZERO WIDTH SPACE]");
+      expect(titles.some((t) => t.includes('soft[U+00AD SOFT HYPHEN]hyphen'))).toBe(true);
+      expect(xml).not.toMatch(/<script|<b>|\u00ad|\u200b/);
+      for (const item of feed.items) {
+        expect(item.id).toMatch(/^tag:atlas\.example,\d{4}-\d{2}-\d{2}:hostile\//);
+        expect(item.url).toMatch(/^https:\/\/atlas\.example\/tools\/hostile\/[a-z0-9-]+\/$/);
+      }
+      expect(new Set(feed.items.map((item) => item.id)).size).toBe(feed.items.length);
+    }
+    expect(parseFeed(readFileSync(join(site.outDir, 'servers/hostile/changes.xml'), 'utf8')).title).toBe(
+      'Policy Atlas: changes to Hostile <b>Server</b>[U+200B ZERO WIDTH SPACE]',
+    );
+  });
+
+  it('writes a badge that names the hostile server only as escaped text', () => {
+    const svg = readFileSync(join(site.outDir, 'servers/hostile/badge.svg'), 'utf8');
+    const svgElements = elements(svg);
+    expect(
+      svgElements.map((e) => e.tag).filter((tag) => !['html', 'head', 'body', 'svg', 'title', 'rect', 'g', 'text'].includes(tag)),
+    ).toEqual([]);
+    expect(svg).toContain('<title>MCP risk of Hostile &lt;b&gt;Server&lt;/b&gt;[U+200B ZERO WIDTH SPACE]:');
+    expect(svg).toMatch(/role="img" aria-label="MCP risk of Hostile &lt;b&gt;Server/);
+    expect(svg).not.toMatch(/href|url\(|@import|<script|<style/);
   });
 
   it('escapes names in llms.txt', () => {

@@ -52,7 +52,20 @@ describe('the shipped catalogue', () => {
     expect(llms.match(/^- \[.+\]\(http.+\)/gm)?.length).toBe(3 + 4);
     const sitemap = read('sitemap-0.xml');
     expect(sitemap.match(/<loc>/g)?.length).toBe(htmlFiles(site.outDir).length - 2); // all but 404 and search
-    expect(read('_headers')).toContain("Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
+    const headers = read('_headers');
+    expect(headers).toContain("Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
+    for (const header of [
+      'Strict-Transport-Security: max-age=63072000; includeSubDomains',
+      'Cross-Origin-Opener-Policy: same-origin',
+      'Cross-Origin-Resource-Policy: same-origin',
+      'X-Frame-Options: DENY',
+      'X-Content-Type-Options: nosniff',
+      'Referrer-Policy: strict-origin-when-cross-origin',
+    ]) {
+      expect(headers).toContain(header);
+    }
+    expect(headers).toMatch(/Permissions-Policy: .*camera=\(\).*clipboard-write=\(self\)/);
+    expect(headers).toMatch(/\/servers\/\*\/badge\.svg\n {2}Cross-Origin-Resource-Policy: cross-origin/);
   });
 
   it('classifies the reference tools as a reader would', () => {
