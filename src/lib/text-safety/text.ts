@@ -15,6 +15,7 @@ export function markdownText(text: string): string {
 }
 
 /** Characters XML 1.0 cannot hold at all, escaped or not: most C0 controls, lone surrogates, U+FFFE/U+FFFF. */
+// eslint-disable-next-line no-control-regex -- the allowed controls are exactly what this names
 const NOT_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
 /** Untrusted text for XML (feeds, SVG): one plain line with hidden characters revealed, and nothing XML forbids. */
