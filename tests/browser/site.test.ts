@@ -309,8 +309,24 @@ for (const base of ['/', '/atlas/']) {
         // axe is injected as a script, which the CSP rightly forbids; this context bypasses it.
         const axeContext = await browser.newContext({ bypassCSP: true, colorScheme });
         const page = await axeContext.newPage();
-        for (const path of ['', 'tools/acme-files/delete-file/', 'servers/acme-files/', 'risk/critical/', 'search/', 'attacks/mcp03/']) {
+        for (const path of [
+          '',
+          'tools/acme-files/delete-file/',
+          'servers/acme-files/',
+          'risk/critical/',
+          'search/',
+          'attacks/mcp03/',
+          'changes/',
+          'review/',
+          'tools/acme-files/read-file/#search-open',
+        ]) {
           await page.goto(site.url(path));
+          if (path.endsWith('#search-open')) {
+            // The open search dialog, with results.
+            await page.keyboard.press('Control+k');
+            await page.keyboard.type('file');
+            await expect.poll(() => page.locator('dialog .results li').count(), POLL).toBeGreaterThan(0);
+          }
           await page.addScriptTag({ content: axeSource });
           const violations = await page.evaluate(async () => {
             const result = await (
