@@ -210,8 +210,11 @@ export function defineSearch() {
  * a reader opens search.
  */
 export function mountSearchPanel(mount: HTMLElement): HTMLInputElement {
-  const existing = mount.querySelector<HTMLInputElement>('input[name="q"]');
+  const existing = mount.querySelector<HTMLInputElement>('atlas-search input[name="q"]');
   if (existing) return existing;
+  // The page's own query box and its label move into the panel, keeping whatever was typed.
+  const staticInput = mount.querySelector<HTMLInputElement>('input[data-search-query]');
+  mount.querySelector('label[for="dialog-query"]')?.remove();
   const element = document.createElement('atlas-search');
   element.dataset['bundle'] = mount.dataset['bundle'] ?? '/pagefind/';
   element.dataset['base'] = mount.dataset['base'] ?? '/';
@@ -228,7 +231,7 @@ export function mountSearchPanel(mount: HTMLElement): HTMLInputElement {
     wrap.append(text, control);
     return wrap;
   };
-  const input = document.createElement('input');
+  const input = staticInput ?? document.createElement('input');
   input.name = 'q';
   input.type = 'search';
   input.autocomplete = 'off';

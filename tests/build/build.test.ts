@@ -77,7 +77,7 @@ describe('a built fixture catalogue', () => {
     const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)![1]!);
     expect(ld['@type']).toBe('FAQPage');
     const policyAnswer = ld.mainEntity.find((q: { name: string }) => q.name.startsWith('What gateway policy')).acceptedAnswer.text;
-    expect(policyAnswer).toContain('At most 30 calls per minute');
+    expect(policyAnswer).toContain('Allowed, at most 30 calls a minute, with checks on output_path');
     expect(html).toContain(policyAnswer.replace(/"/g, '&quot;').slice(0, 60));
   });
 

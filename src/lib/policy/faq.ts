@@ -1,6 +1,6 @@
 import type { Policy } from '../../schemas/policy.ts';
 import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../../schemas/risk.ts';
-import { describePolicyFor, type PolicyAlternative } from './recommend.ts';
+import { describePolicyFor, policyAtAGlance, type PolicyAlternative } from './recommend.ts';
 
 export interface FaqItem {
   question: string;
@@ -39,7 +39,8 @@ export function toolFaq(input: FaqInput): FaqItem[] {
     },
     {
       question: `What gateway policy should I use for ${shown}?`,
-      answer: `The recommended policy.json: ${describePolicyFor(input.policy, name, shown).join(' ')}`,
+      // The at-a-glance line of the same policy; the page's policy block spells out every check.
+      answer: `The recommended policy.json, under default deny: ${policyAtAGlance(input.policy, name).text}.`,
     },
   ];
   const hide = input.alternatives.find((alternative) => alternative.id === 'hide');

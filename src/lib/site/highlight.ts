@@ -31,11 +31,34 @@ const tokenClasses: ShikiTransformer = {
   },
   span(node) {
     const style = node.properties['style'];
-    const className = typeof style === 'string' ? TOKEN_CLASSES[style] : undefined;
+    let className = typeof style === 'string' ? TOKEN_CLASSES[style] : undefined;
+    // An escape inside a string (a regex's backslashes) is coloured as the string: one span, not dozens.
+    const text = node.children.length === 1 && node.children[0]!.type === 'text' ? node.children[0]!.value : '';
+    if (className === 'tk-k' && /^\\./.test(text)) className = 'tk-s';
     if (className) {
       delete node.properties['style'];
       node.properties['class'] = className;
     }
+  },
+  line(node) {
+    // Adjacent spans of one class become one.
+    const merged: typeof node.children = [];
+    for (const child of node.children) {
+      const last = merged[merged.length - 1];
+      if (
+        last?.type === 'element' &&
+        child.type === 'element' &&
+        last.properties['class'] !== undefined &&
+        last.properties['class'] === child.properties['class'] &&
+        last.children.length === 1 &&
+        child.children.length === 1 &&
+        last.children[0]!.type === 'text' &&
+        child.children[0]!.type === 'text'
+      ) {
+        last.children[0]!.value += child.children[0]!.value;
+      } else merged.push(child);
+    }
+    node.children = merged;
   },
 };
 

@@ -1,0 +1,123 @@
+/**
+ * The one script every page loads: small listeners that stay idle until a reader acts. Anything
+ * heavier (search, the evaluator, the exporters) is imported on first use.
+ */
+
+function setUpCopyButtons() {
+  // One listener for every copy button on the page: copies the JSON of its own block,
+  // exactly the text shown. Buttons stay hidden where the clipboard API is missing.
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy-policy]')) {
+    if (navigator.clipboard) button.hidden = false;
+  }
+  document.addEventListener('click', async (event) => {
+    const button = (event.target as Element | null)?.closest?.<HTMLElement>('[data-copy-policy]');
+    // A button may copy another block on the page (the summary card copies the recommended policy).
+    const from = button?.dataset['copyFrom'];
+    const scope = button?.closest('figure, [data-copy-scope]');
+    const code = from ? document.getElementById(from)?.querySelector('pre') : scope?.querySelector('pre');
+    const status = scope?.querySelector('.status');
+    if (!code || !status) return;
+    try {
+      await navigator.clipboard.writeText(code.textContent ?? '');
+      status.textContent = 'Copied';
+    } catch {
+      status.textContent = 'Copy failed: select the text and copy it by hand';
+    }
+    setTimeout(() => (status.textContent = ''), 2500);
+  });
+}
+
+function setUpLazyFeatures() {
+  // Formats a tool page does not carry are written on first pick, by the exporters the build uses.
+  document.addEventListener('change', (event) => {
+    const radio = event.target as HTMLInputElement;
+    const formats = radio.closest?.<HTMLElement>('.formats[data-server]');
+    const target = formats?.querySelector<HTMLElement>(`pre[data-export="${radio.value}"]`);
+    if (!formats || !target || target.dataset['written']) return;
+    void import('./policy-formats').then((m) => m.writeExport(formats, target));
+  });
+  // The evaluator loads only when a reader opens the form.
+  document.addEventListener(
+    'toggle',
+    (event) => {
+      const details = event.target as HTMLDetailsElement;
+      if (details.matches?.('[data-try-call]') && details.open) void import('./try-call').then((m) => m.defineTryCall());
+    },
+    true,
+  );
+  // The composer and the exporters load only when a reader opens it.
+  document.addEventListener(
+    'toggle',
+    (event) => {
+      const details = event.target as HTMLDetailsElement;
+      if (details.matches?.('[data-composer]') && details.open) void import('./policy-composer').then((m) => m.definePolicyComposer());
+    },
+    true,
+  );
+}
+
+function setUpSearchDialog() {
+  // The header search opens a dialog; its script and the index load on first open.
+  // Without JavaScript the header form still submits to the search page.
+  const dialog = document.querySelector<HTMLDialogElement>('[data-search-dialog]');
+  const opener = document.querySelector<HTMLFormElement>('[data-search-opener]');
+  function openSearch(typed = '') {
+    if (!dialog || dialog.open) return;
+    dialog.showModal();
+    const query = dialog.querySelector<HTMLInputElement>('input[name="q"]');
+    if (query && typed) query.value = typed;
+    query?.focus();
+    // The panel is built on first open, by the same module that runs it.
+    void import('./search').then((m) => {
+      const input = m.mountSearchPanel(dialog.querySelector<HTMLElement>('[data-search-mount]')!);
+      // Whatever was typed while search loaded is searched now.
+      if (input.value) input.dispatchEvent(new Event('input'));
+      if (document.activeElement !== input) input.focus();
+    });
+  }
+  if (dialog && opener) {
+    const headerInput = opener.querySelector<HTMLInputElement>('input')!;
+    opener.addEventListener('submit', (event) => {
+      event.preventDefault();
+      openSearch(headerInput.value);
+    });
+    // A click, or typing into the header box, moves to the dialog with what was typed.
+    headerInput.addEventListener('click', () => openSearch(headerInput.value));
+    headerInput.addEventListener('input', () => openSearch(headerInput.value));
+    document.addEventListener('keydown', (event) => {
+      const target = event.target as HTMLElement;
+      // The header box only opens the dialog, so "/" there opens it too.
+      const typing =
+        target !== headerInput &&
+        !(dialog && !dialog.open && dialog.contains(target)) &&
+        target.closest('input, textarea, select, [contenteditable="true"]');
+      if ((event.key === 'k' || event.key === 'K') && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        openSearch();
+      } else if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        openSearch();
+      }
+    });
+    // Escape closes from anywhere in the dialog, even a search box that would only clear itself;
+    // focus then returns to the header box.
+    dialog.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      dialog.close();
+      headerInput.focus();
+    });
+    dialog.addEventListener('close', () => {
+      headerInput.value = '';
+      headerInput.focus();
+    });
+    // A click on the backdrop (outside the dialog's box) closes it.
+    dialog.addEventListener('click', (event) => {
+      if (event.target === dialog) dialog.close();
+    });
+  }
+}
+
+setUpCopyButtons();
+setUpLazyFeatures();
+setUpSearchDialog();
