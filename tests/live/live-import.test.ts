@@ -56,6 +56,43 @@ describe('stdio import from a real npm server', () => {
   });
 });
 
+describe('the environment a stdio server gets', () => {
+  it('carries the proxy, CA and registry settings of the shell, and nothing secret', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      HTTPS_PROXY: 'http://proxy.internal:3128',
+      https_proxy: 'http://proxy.internal:3128',
+      NO_PROXY: 'localhost,127.0.0.1',
+      NODE_EXTRA_CA_CERTS: '/etc/ssl/corporate-ca.pem',
+      SSL_CERT_FILE: '/etc/ssl/corporate-bundle.pem',
+      npm_config_registry: 'https://registry.internal/npm/',
+      npm_config__authToken: 'npm-secret-token',
+      NPM_TOKEN: 'npm-secret-token',
+      AWS_SECRET_ACCESS_KEY: 'aws-secret',
+      GITHUB_TOKEN: 'gh-secret',
+    });
+    try {
+      await importFromSource(
+        { kind: 'stdio', commandLine: `${node} ${JSON.stringify(fixture('environment.mjs'))}`, env: {} },
+        options({ slug: 'environment' }),
+      );
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+    const seen = new Map(readServer('environment').tools.map((t) => [t.name.slice('env_'.length), t.description]));
+    expect(seen.get('HTTPS_PROXY')).toBe('http://proxy.internal:3128');
+    expect(seen.get('https_proxy')).toBe('http://proxy.internal:3128');
+    expect(seen.get('NO_PROXY')).toBe('localhost,127.0.0.1');
+    expect(seen.get('NODE_EXTRA_CA_CERTS')).toBe('/etc/ssl/corporate-ca.pem');
+    expect(seen.get('SSL_CERT_FILE')).toBe('/etc/ssl/corporate-bundle.pem');
+    expect(seen.get('npm_config_registry')).toBe('https://registry.internal/npm/');
+    for (const secret of ['npm_config__authToken', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'GITHUB_TOKEN'])
+      expect(seen.has(secret), secret).toBe(false);
+    expect(JSON.stringify(readServer('environment'))).not.toMatch(/secret/);
+  });
+});
+
 describe('stdio import from test servers', () => {
   const toolsFile = () => join(dir, 'tools.json');
   const listing = (pageSize = 2) => ({

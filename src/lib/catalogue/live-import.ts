@@ -61,6 +61,24 @@ export function packageFromCommand(argv: readonly string[]): string | undefined 
   return spec ? `${spec} (${base === 'uvx' || base === 'pipx' ? 'PyPI' : 'npm'})` : undefined;
 }
 
+/**
+ * Network settings a stdio server needs to reach its registry or API the way the user's own
+ * shell does: proxies, extra CA certificates, and npm's and pip's registry settings. Names that
+ * look like credentials never pass, whatever their prefix.
+ */
+const NETWORK_VARIABLE =
+  /^(https?_proxy|all_proxy|no_proxy|node_extra_ca_certs|node_use_system_ca|ssl_cert_file|ssl_cert_dir|requests_ca_bundle|curl_ca_bundle|git_ssl_cainfo|pip_cert|pip_index_url|pip_extra_index_url|pip_trusted_host|uv_index_url|uv_default_index|uv_extra_index_url|uv_native_tls|npm_config_(registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|no_proxy))$/i;
+const SECRET_NAME = /token|secret|passw|auth|credential|api_?key|private|session|cookie/i;
+
+export function networkEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !NETWORK_VARIABLE.test(name) || SECRET_NAME.test(name)) continue;
+    picked[name] = value;
+  }
+  return picked;
+}
+
 function transportFor(source: LiveSource, stderrLines: string[]): Transport {
   if (source.kind === 'http') {
     let url: URL;
@@ -76,7 +94,8 @@ function transportFor(source: LiveSource, stderrLines: string[]): Transport {
   const transport = new StdioClientTransport({
     command,
     args,
-    env: { ...getDefaultEnvironment(), ...source.env },
+    // The SDK's safe defaults (PATH, HOME, …), the user's network settings, then what --env gave.
+    env: { ...getDefaultEnvironment(), ...networkEnvironment(process.env), ...source.env },
     stderr: 'pipe',
   });
   let partial = '';
