@@ -34,18 +34,11 @@ export interface PolicyExample {
 const SAMPLES: Partial<Record<ArgumentKind, { safe: unknown; attacks: Array<{ title: string; value: unknown }> }>> = {
   path: {
     safe: 'reports/q3.csv',
-    attacks: [
-      { title: 'a path that climbs out with ..', value: '../../.ssh/authorized_keys' },
-      { title: 'a credentials folder', value: '.aws/credentials' },
-    ],
+    attacks: [{ title: 'a path that climbs out with .. into .ssh', value: '../../.ssh/authorized_keys' }],
   },
   url: {
     safe: 'https://example.com/docs',
-    attacks: [
-      { title: 'the cloud metadata address', value: 'https://169.254.169.254/latest/meta-data/' },
-      { title: 'a private-network address', value: 'https://192.168.1.1/admin' },
-      { title: 'plain HTTP', value: 'http://example.com/' },
-    ],
+    attacks: [{ title: 'the cloud metadata address', value: 'https://169.254.169.254/latest/meta-data/' }],
   },
   command: {
     safe: 'ls -la',

@@ -35,7 +35,8 @@ export function toolFaq(input: FaqInput): FaqItem[] {
     },
     {
       question: `How risky is ${shown}?`,
-      answer: `${RISK_LABELS[input.risk]}. ${input.rationale.join(' ')}`,
+      // The deciding sentences; the page's "Why it needs a policy" has the rest.
+      answer: `${RISK_LABELS[input.risk]}. ${input.rationale.slice(0, 2).join(' ')}`,
     },
     {
       question: `What gateway policy should I use for ${shown}?`,
