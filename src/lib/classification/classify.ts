@@ -410,7 +410,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     settle(
       'destructive',
       wholesale[0],
-      `It can overwrite a whole ${quote(wholesale[0])}, and the old content is gone (rubric, convention 1).`,
+      `It overwrites wholesale (the description says ${quote(wholesale[0])}), and the old content is gone (rubric, convention 1).`,
     );
   }
 
