@@ -191,6 +191,13 @@ export function conditionText(condition: EvalCondition, purpose?: ConditionPurpo
   return `${condition.path} ${condition.op.replace('_', ' ')} ${show(condition.value)}`;
 }
 
+const denied = (by: 'require' | 'deny_if', condition: EvalCondition, reason: string): Verdict => ({
+  decision: 'deny',
+  by,
+  condition,
+  reason,
+});
+
 /** Decides one call. With `counters`, an allowed call is counted, so a burst is seen across calls. */
 export function evaluate(
   policy: EvalPolicy,
@@ -215,55 +222,42 @@ export function evaluate(
   for (const condition of rule?.require ?? []) {
     const resolved = resolvePath(call.args, condition.path);
     if (resolved.kind === 'unreachable')
-      return {
-        decision: 'deny',
-        by: 'require',
-        condition,
-        reason: `Denied: ${resolved.at} is not an object, so ${condition.path} cannot be checked.`,
-      };
+      return denied('require', condition, `Denied: ${resolved.at} is not an object, so ${condition.path} cannot be checked.`);
     if (resolved.kind === 'absent') {
       if (condition.op === 'exists' && condition.value === false) continue;
-      return {
-        decision: 'deny',
-        by: 'require',
+      return denied(
+        'require',
         condition,
-        reason: `Denied: the rule requires ${describe(condition)}, and the call does not send ${condition.path}.`,
-      };
+        `Denied: the rule requires ${describe(condition)}, and the call does not send ${condition.path}.`,
+      );
     }
     const outcome = testCondition(condition, resolved.value);
-    if ('error' in outcome) return { decision: 'deny', by: 'require', condition, reason: `Denied: ${outcome.error}.` };
+    if ('error' in outcome) return denied('require', condition, `Denied: ${outcome.error}.`);
     if (!outcome.holds)
-      return {
-        decision: 'deny',
-        by: 'require',
+      return denied(
+        'require',
         condition,
-        reason: `Denied: the rule requires ${describe(condition)}, and ${condition.path} is ${show(resolved.value)}.`,
-      };
+        `Denied: the rule requires ${describe(condition)}, and ${condition.path} is ${show(resolved.value)}.`,
+      );
   }
 
   for (const condition of rule?.deny_if ?? []) {
     const resolved = resolvePath(call.args, condition.path);
     if (resolved.kind === 'unreachable')
-      return {
-        decision: 'deny',
-        by: 'deny_if',
-        condition,
-        reason: `Denied: ${resolved.at} is not an object, so ${condition.path} cannot be checked.`,
-      };
+      return denied('deny_if', condition, `Denied: ${resolved.at} is not an object, so ${condition.path} cannot be checked.`);
     if (resolved.kind === 'absent') {
       if (condition.op === 'exists' && condition.value === false)
-        return { decision: 'deny', by: 'deny_if', condition, reason: `Denied: the rule denies calls that do not send ${condition.path}.` };
+        return denied('deny_if', condition, `Denied: the rule denies calls that do not send ${condition.path}.`);
       continue;
     }
     const outcome = testCondition(condition, resolved.value);
-    if ('error' in outcome) return { decision: 'deny', by: 'deny_if', condition, reason: `Denied: ${outcome.error}.` };
+    if ('error' in outcome) return denied('deny_if', condition, `Denied: ${outcome.error}.`);
     if (outcome.holds)
-      return {
-        decision: 'deny',
-        by: 'deny_if',
+      return denied(
+        'deny_if',
         condition,
-        reason: `Denied: ${condition.path} is ${show(resolved.value)}, and the rule denies calls where ${describe(condition)}.`,
-      };
+        `Denied: ${condition.path} is ${show(resolved.value)}, and the rule denies calls where ${describe(condition)}.`,
+      );
   }
 
   const limits = [...(rule?.limits ?? []), ...(policy.all_tools?.limits ?? [])];
