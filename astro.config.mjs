@@ -4,6 +4,7 @@ import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { headersIntegration } from './src/integrations/headers.ts';
 import { pagefindIntegration } from './src/integrations/pagefind.ts';
+import { staleOutputIntegration } from './src/integrations/stale-output.ts';
 import { timingsIntegration } from './src/integrations/timings.ts';
 
 /**
@@ -26,9 +27,15 @@ export default defineConfig({
     sitemap({ filter: (page) => !page.includes('/search/') }),
     pagefindIntegration(),
     headersIntegration(),
+    // After every integration that writes files: it removes what this build did not write.
+    staleOutputIntegration(),
     // Last, so its build:done runs after indexing.
     timingsIntegration(),
   ],
+  experimental: {
+    // A rebuild renders only pages whose cache key (src/data/page-keys.ts) or code changed.
+    incrementalBuild: true,
+  },
   build: {
     format: 'directory',
     // Page writes wait on the disk; more than 4 gained nothing on a 2-core machine.
@@ -39,6 +46,8 @@ export default defineConfig({
   vite: {
     // Never inline scripts or assets as data: the CSP allows only same-origin files.
     // One stylesheet for the whole site: fetched once, cached for every page, one link per page.
-    build: { assetsInlineLimit: 0, cssCodeSplit: false },
+    // The output folder is kept between builds so skipped pages stay in place; the
+    // stale-output integration removes what a build no longer produces.
+    build: { assetsInlineLimit: 0, cssCodeSplit: false, emptyOutDir: false },
   },
 });

@@ -78,11 +78,32 @@ export interface Catalog {
   byServerCategory: Map<string, Tool[]>;
   /** Tools whose name appears on more than one server. */
   sameName: Map<string, Tool[]>;
+  /**
+   * Current tools of each category in the order of a hash of their id: each tool's related
+   * tools elsewhere are the ones after it. A tool added or removed changes only its few
+   * neighbours' lists, so a change to one server does not re-render pages across the catalogue.
+   */
+  categoryRings: Map<Category, RingEntry[]>;
   riskCounts: Record<Risk, number>;
   categoryCounts: Record<Category, number>;
   /** What imports found across the catalogue, newest first. */
   changes: ChangeEvent[];
 }
+
+interface RingEntry {
+  position: number;
+  tool: Tool;
+}
+
+/** FNV-1a: a stable 32-bit position on a category's ring. */
+function ringPosition(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+const byRingPosition = (a: RingEntry, b: RingEntry) =>
+  a.position - b.position || (a.tool.id < b.tool.id ? -1 : a.tool.id > b.tool.id ? 1 : 0);
 
 const byRiskThenName = (a: Tool, b: Tool) =>
   riskRank(b.risk) - riskRank(a.risk) || a.name.localeCompare(b.name) || a.server.localeCompare(b.server);
@@ -157,6 +178,12 @@ async function build(): Promise<Catalog> {
     reviewQueue,
   ])
     list.sort(byRiskThenName);
+  const categoryRings = new Map(
+    [...byCategory].map(([category, list]) => [
+      category,
+      list.map((tool) => ({ position: ringPosition(tool.id), tool })).sort(byRingPosition),
+    ]),
+  );
   const sameName = new Map([...byName].filter(([, list]) => new Set(list.map((t) => t.server)).size > 1));
   const riskCounts = countBy(
     RISK_LEVELS,
@@ -195,6 +222,7 @@ async function build(): Promise<Catalog> {
     reviewQueue,
     byServerCategory,
     sameName,
+    categoryRings,
     riskCounts,
     categoryCounts,
     changes,
@@ -228,14 +256,19 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
     if (elsewhere.length === limit) break;
     if (other.server !== tool.server) elsewhere.push(other);
   }
-  const pool = catalog.byCategory.get(tool.category) ?? [];
-  if (pool.length > 0 && elsewhere.length < limit) {
-    // Start from a stable position derived from the tool, so neighbours differ per page
-    // without scanning the whole list.
-    let start = 0;
-    for (let i = 0; i < tool.id.length; i++) start = (start * 31 + tool.id.charCodeAt(i)) >>> 0;
-    for (let step = 0; step < Math.min(pool.length, 50) && elsewhere.length < limit; step++) {
-      const other = pool[(start + step) % pool.length]!;
+  const ring = catalog.categoryRings.get(tool.category) ?? [];
+  if (ring.length > 0 && elsewhere.length < limit) {
+    // The tools after this one on the ring (the tool itself need not be on it: removed tools are not).
+    const self = { position: ringPosition(tool.id), tool };
+    let low = 0;
+    let high = ring.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (byRingPosition(ring[middle]!, self) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    for (let step = 0; step < Math.min(ring.length, 50) && elsewhere.length < limit; step++) {
+      const other = ring[(low + step) % ring.length]!.tool;
       if (other.server !== tool.server && !elsewhere.includes(other)) elsewhere.push(other);
     }
   }

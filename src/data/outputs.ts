@@ -9,7 +9,8 @@ const absolute = (path: string, site: URL | undefined) => (site ? new URL(href(p
 export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIndex {
   return {
     version: 1,
-    generatedOn: new Date().toISOString().slice(0, 10),
+    // From the content, not the clock: the same catalogue builds to the same bytes on any day.
+    generatedOn: catalog.servers.reduce((newest, server) => (server.importedOn > newest ? server.importedOn : newest), '1970-01-01'),
     totals: {
       servers: catalog.servers.length,
       tools: catalog.activeCount,

@@ -16,6 +16,7 @@ interface PagefindSearch {
 }
 interface Pagefind {
   options: (options: { baseUrl: string }) => Promise<void>;
+  mergeIndex: (path: string, options: { baseUrl: string }) => Promise<void>;
   filters: () => Promise<Record<string, Record<string, number>>>;
   search: (query: string | null, options: { filters: Record<string, string> }) => Promise<PagefindSearch | null>;
 }
@@ -66,8 +67,14 @@ export class AtlasSearch extends HTMLElement {
   #load(): Promise<Pagefind> {
     this.#pagefind ??= (async () => {
       const bundle = this.dataset['bundle']!;
-      const pagefind = (await import(/* @vite-ignore */ `${bundle}pagefind.js`)) as Pagefind;
-      await pagefind.options({ baseUrl: this.dataset['base']! });
+      const baseUrl = this.dataset['base']!;
+      // The index is split into shards (rebuilt one at a time); the first one loads the others.
+      const [manifest, pagefind] = await Promise.all([
+        fetch(`${bundle}shards.json`).then((response) => response.json() as Promise<{ shards: string[] }>),
+        import(/* @vite-ignore */ `${bundle}0/pagefind.js`) as Promise<Pagefind>,
+      ]);
+      await pagefind.options({ baseUrl });
+      await Promise.all(manifest.shards.slice(1).map((shard) => pagefind.mergeIndex(`${bundle}${shard}`, { baseUrl })));
       // Fill the filters the page leaves empty before the first search reads them.
       const all = await pagefind.filters();
       for (const select of this.querySelectorAll<HTMLSelectElement>('select[data-dynamic]')) {

@@ -16,29 +16,67 @@ export interface BuildResult {
   outDir: string;
 }
 
-/** Builds the site for real with the project's own Astro and Node, into a fresh folder. */
-export function buildSite(options: { contentDir: string; base?: string; site?: string }): BuildResult {
-  const work = mkdtempSync(join(tmpdir(), 'atlas-build-'));
+/**
+ * Builds the site for real with the project's own Astro and Node. By default into a fresh
+ * folder; given `work`, into `work/dist` with its cache in `work/cache`, so a second build
+ * there is incremental.
+ */
+export function buildSite(options: { contentDir: string; base?: string; site?: string; work?: string; args?: string[] }): BuildResult {
+  const work = options.work ?? mkdtempSync(join(tmpdir(), 'atlas-build-'));
   const outDir = join(work, 'dist');
   // Vitest exposes Vite's own variables (BASE_URL, MODE, …) in process.env; a child
   // Astro build would take them as its own and lose the base.
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR'].includes(key) && !key.startsWith('VITE')),
   );
-  const result = spawnSync(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
-    cwd: repoRoot,
-    env: {
-      ...inherited,
-      ATLAS_CONTENT: options.contentDir,
-      ATLAS_CACHE_DIR: join(work, 'cache'),
-      ATLAS_BASE: options.base ?? '/',
-      ATLAS_SITE: options.site ?? 'https://atlas.example',
-      ASTRO_TELEMETRY_DISABLED: '1',
+  const result = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir, ...(options.args ?? [])],
+    {
+      cwd: repoRoot,
+      env: {
+        ...inherited,
+        ATLAS_CONTENT: options.contentDir,
+        ATLAS_CACHE_DIR: join(work, 'cache'),
+        ATLAS_BASE: options.base ?? '/',
+        ATLAS_SITE: options.site ?? 'https://atlas.example',
+        ASTRO_TELEMETRY_DISABLED: '1',
+      },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
     },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  );
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
+}
+
+/** Every file and folder below `dir`, as paths relative to it (folders end in a slash). */
+export function treeEntries(dir: string): string[] {
+  const entries: string[] = [];
+  const visit = (folder: string) => {
+    for (const name of readdirSync(folder).sort()) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) {
+        entries.push(`${relative(dir, path)}/`);
+        visit(path);
+      } else entries.push(relative(dir, path));
+    }
+  };
+  visit(dir);
+  return entries;
+}
+
+/** How two output folders differ: files only in one, and files whose bytes differ. */
+export function treeDifferences(a: string, b: string): string[] {
+  const left = new Set(treeEntries(a));
+  const right = new Set(treeEntries(b));
+  const differences: string[] = [];
+  for (const entry of left) if (!right.has(entry)) differences.push(`only in the first: ${entry}`);
+  for (const entry of right) if (!left.has(entry)) differences.push(`only in the second: ${entry}`);
+  for (const entry of left) {
+    if (entry.endsWith('/') || !right.has(entry)) continue;
+    if (!readFileSync(join(a, entry)).equals(readFileSync(join(b, entry)))) differences.push(`bytes differ: ${entry}`);
+  }
+  return differences;
 }
 
 /** Imports tools as if from a saved tools/list file named `origin`. */

@@ -1,10 +1,15 @@
 import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
 import { getCatalog } from '../../data/catalog';
+import { serverKey } from '../../data/page-keys';
 import { catalogShard } from '../../data/outputs';
 
 export const getStaticPaths = (async () => {
   const catalog = await getCatalog();
-  return catalog.servers.map((server) => ({ params: { server: server.slug }, props: { server } }));
+  return catalog.servers.map((server) => ({
+    params: { server: server.slug },
+    props: { server },
+    cacheKey: serverKey(catalog, server.slug),
+  }));
 }) satisfies GetStaticPaths;
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;

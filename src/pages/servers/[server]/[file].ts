@@ -1,5 +1,6 @@
 import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
 import { getCatalog, serverExports } from '../../../data/catalog';
+import { serverKey } from '../../../data/page-keys';
 import { EXPORT_FORMATS } from '../../../lib/policy/exports';
 
 const MEDIA_TYPES: Record<string, string> = { json: 'application/json', yaml: 'application/yaml', toml: 'application/toml' };
@@ -9,7 +10,11 @@ export const getStaticPaths = (async () => {
   // policy.json has its own route; every other format is a file beside it.
   const formats = EXPORT_FORMATS.filter((format) => format.id !== 'policy-json');
   return catalog.servers.flatMap((server) =>
-    formats.map((format) => ({ params: { server: server.slug, file: format.file }, props: { server: server.slug, format: format.id } })),
+    formats.map((format) => ({
+      params: { server: server.slug, file: format.file },
+      props: { server: server.slug, format: format.id },
+      cacheKey: serverKey(catalog, server.slug),
+    })),
   );
 }) satisfies GetStaticPaths;
 

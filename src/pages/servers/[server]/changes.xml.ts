@@ -1,11 +1,16 @@
 import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
 import { getCatalog, serverFeedPath } from '../../../data/catalog';
+import { serverKey } from '../../../data/page-keys';
 import { feedFor } from '../../../data/feeds';
 import { xmlText } from '../../../lib/text-safety/text';
 
 export const getStaticPaths = (async () => {
   const catalog = await getCatalog();
-  return catalog.servers.map((server) => ({ params: { server: server.slug }, props: { server: server.slug } }));
+  return catalog.servers.map((server) => ({
+    params: { server: server.slug },
+    props: { server: server.slug },
+    cacheKey: serverKey(catalog, server.slug),
+  }));
 }) satisfies GetStaticPaths;
 
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;

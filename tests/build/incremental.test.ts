@@ -1,0 +1,121 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
+import { recordReview } from '../../src/lib/catalogue/review-file.ts';
+import { buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';
+
+/**
+ * A rebuild after a change reuses what did not change, and its output is the same, file for
+ * file and byte for byte, as a clean build of the same content.
+ */
+
+const contentDir = mkdtempSync(join(tmpdir(), 'atlas-incremental-content-'));
+cpSync(join(repoRoot, 'content'), contentDir, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'atlas-incremental-'));
+const lists = join(repoRoot, 'tests/fixtures/tools-lists');
+const pay = readToolsListFile(join(lists, 'acme-pay.json'));
+const files = readToolsListFile(join(lists, 'acme-files.json'));
+importTools(contentDir, pay.tools, { server: pay.server, origin: 'acme-pay.json' });
+importTools(contentDir, files.tools, { server: files.server, origin: 'acme-files.json' });
+
+const serverFile = (slug: string) => join(contentDir, 'servers', `${slug}.json`);
+const editJson = (path: string, edit: (data: { tools: Array<Record<string, unknown>> }) => void) => {
+  const data = JSON.parse(readFileSync(path, 'utf8'));
+  edit(data);
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+};
+
+/** Pages Astro rendered, and pages it kept from the previous build, as its log reports them. */
+function renderCounts(output: string) {
+  return {
+    rendered: (output.match(/├─ \S+ \(\+\d+(?:\.\d+)?m?s\)/g) ?? []).length,
+    kept: (output.match(/\((?:cached|restored)\)/g) ?? []).length,
+  };
+}
+
+/** Rebuilds in place, builds the same content from clean, and expects the same output. */
+function rebuildMatchesClean() {
+  const incremental = buildSite({ contentDir, work });
+  expect(incremental.status, incremental.output).toBe(0);
+  const clean = buildSite({ contentDir });
+  expect(clean.status, clean.output).toBe(0);
+  expect(treeDifferences(incremental.outDir, clean.outDir)).toEqual([]);
+  return renderCounts(incremental.output);
+}
+
+describe('incremental rebuilds', () => {
+  it('builds from nothing, then rebuilds without a change by rendering nothing', () => {
+    const first = buildSite({ contentDir, work });
+    expect(first.status, first.output).toBe(0);
+    const pages = renderCounts(first.output).rendered;
+    expect(pages).toBeGreaterThan(400);
+    const again = rebuildMatchesClean();
+    // The pages with no cache key (home, indexes, llms.txt, …) are always rendered.
+    expect(again.rendered).toBeLessThan(20);
+    expect(again.kept).toBeGreaterThan(pages - 20);
+  });
+
+  it('rebuilds after tools are edited, rendering only what shows them', () => {
+    editJson(serverFile('acme-pay'), (data) => {
+      for (const tool of data.tools.slice(0, 3)) tool['description'] = `${String(tool['description'] ?? '')} Edited for the rebuild test.`;
+    });
+    const { rendered, kept } = rebuildMatchesClean();
+    expect(rendered).toBeGreaterThan(3);
+    expect(rendered).toBeLessThan(kept / 4);
+  });
+
+  it('rebuilds after a tool is added and after one is removed', () => {
+    const extra = {
+      name: 'delete_all_invoices',
+      description: 'Permanently deletes every invoice. This cannot be undone.',
+      inputSchema: { type: 'object', properties: { confirm: { type: 'boolean' } } },
+    };
+    importTools(contentDir, [...pay.tools, extra], { server: pay.server, origin: 'acme-pay.json', today: '2026-11-02' });
+    rebuildMatchesClean();
+    // Re-imported without it: the tool is marked removed, and its page says so.
+    importTools(contentDir, pay.tools, { server: pay.server, origin: 'acme-pay.json', today: '2026-11-03' });
+    rebuildMatchesClean();
+    // Deleted from the file by hand: its page goes.
+    editJson(serverFile('acme-pay'), (data) => {
+      data.tools = data.tools.filter((tool) => tool['name'] !== 'delete_all_invoices');
+    });
+    rebuildMatchesClean();
+    expect(treeEntries(join(work, 'dist')).some((entry) => entry.includes('delete-all-invoices'))).toBe(false);
+  });
+
+  it('rebuilds after a server is added and after one is removed', () => {
+    importTools(contentDir, files.tools.slice(0, 4), { server: { name: 'Second Files' }, slug: 'second-files', origin: 'second.json' });
+    rebuildMatchesClean();
+    rmSync(serverFile('second-files'));
+    rebuildMatchesClean();
+    expect(treeEntries(join(work, 'dist')).some((entry) => entry.includes('second-files'))).toBe(false);
+  });
+
+  it('rebuilds after an attack page is edited', () => {
+    const page = join(contentDir, 'attacks', 'mcp03.mdx');
+    writeFileSync(page, `${readFileSync(page, 'utf8')}\nA paragraph added by the rebuild test.\n`);
+    rebuildMatchesClean();
+    const html = readFileSync(join(work, 'dist/attacks/mcp03/index.html'), 'utf8');
+    expect(html).toContain('A paragraph added by the rebuild test.');
+  });
+
+  it('rebuilds after a person overrides a classification', () => {
+    const tool = pay.tools[0] as { name: string };
+    recordReview(
+      contentDir,
+      { server: 'acme-pay', tool: tool.name },
+      { on: '2026-11-04', set: { category: 'destructive', risk: 'critical' }, reason: 'Checked by hand for the rebuild test.' },
+    );
+    rebuildMatchesClean();
+  });
+
+  it('rebuilds everything when forced, with the same output', () => {
+    const forced = buildSite({ contentDir, work, args: ['--force'] });
+    expect(forced.status, forced.output).toBe(0);
+    expect(renderCounts(forced.output).kept).toBe(0);
+    const clean = buildSite({ contentDir });
+    expect(treeDifferences(forced.outDir, clean.outDir)).toEqual([]);
+  });
+});
