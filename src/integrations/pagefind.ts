@@ -20,6 +20,7 @@ import { mark } from './timings.ts';
  * names them for the browser.
  */
 
+/** Raise when the way shards are indexed changes (options, record shape): every shard is then indexed again. */
 const MANIFEST_VERSION = 1;
 
 interface ShardManifest {
@@ -148,9 +149,7 @@ export function pagefindIntegration(): AstroIntegration {
         if (!indexing) throw new Error('the search index was never started');
         mark('search:waiting');
         const { records, digests, changed } = await indexing;
-        let copied = 0;
-        const target = join(fileURLToPath(dir), 'pagefind');
-        copied = copyShards(cache, target, digests, changed);
+        const copied = copyShards(cache, join(fileURLToPath(dir), 'pagefind'), digests, changed);
         mark('search:done');
         logger.info(
           `search index: ${records} records in ${digests.length} shard(s); ${changed.size} indexed and ${copied} copied in this build`,
