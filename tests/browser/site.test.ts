@@ -1,5 +1,6 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
 import { exportFor } from '../../src/lib/policy/exports/index.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
+import { generateCatalog } from '../../src/lib/catalogue/generate.ts';
+import { readCatalog, type LoadedServer } from '../../src/lib/catalogue/files.ts';
+import { searchShards, shardOf } from '../../src/lib/site/search-shards.ts';
 import { brokenLinks, buildSite, fixtureCatalog } from '../helpers/site.ts';
 import { serveSite } from '../helpers/serve.ts';
 
@@ -359,3 +363,57 @@ for (const base of ['/', '/atlas/']) {
     });
   });
 }
+
+describe('a catalogue whose search index is split into shards', () => {
+  let site: Awaited<ReturnType<typeof serveSite>>;
+  let outDir: string;
+  let context: BrowserContext;
+  let shards: ReturnType<typeof searchShards>;
+  let servers: LoadedServer[];
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-sharded-'));
+    // Enough tools for more than one shard.
+    generateCatalog({ tools: 4_500, servers: 600, seed: 3, out: dir });
+    servers = readCatalog(dir);
+    shards = searchShards(servers);
+    const build = buildSite({ contentDir: dir });
+    if (build.status !== 0) throw new Error(build.output);
+    outDir = build.outDir;
+    site = await serveSite(outDir, '/');
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  }, 300_000);
+  afterAll(async () => {
+    await context?.close();
+    await site?.close();
+  });
+
+  it('writes one folder per shard and names them for the browser', () => {
+    expect(shards.length).toBeGreaterThan(1);
+    const manifest = JSON.parse(readFileSync(join(outDir, 'pagefind/shards.json'), 'utf8')) as { shards: string[] };
+    expect(manifest.shards).toHaveLength(shards.length);
+    for (const folder of manifest.shards) expect(existsSync(join(outDir, 'pagefind', folder, 'pagefind-entry.json'))).toBe(true);
+  });
+
+  it('searches every shard: tools of servers in different shards, filters and counts over the whole catalogue', async () => {
+    const catalog = catalogIndexSchema.parse(JSON.parse(readFileSync(join(outDir, 'catalog.json'), 'utf8')));
+    const { page, problems } = await watch(context);
+    await page.goto(site.url('search/'));
+    // One tool from a server in each of two different shards, found by its exact name.
+    const count = shards.length;
+    const inShard = (n: number) => servers.find((s) => shardOf(s.server.slug, count) === n && s.tools.length > 0)!;
+    for (const loaded of [inShard(0), inShard(count - 1)]) {
+      const tool = loaded.tools[0]!;
+      await page.getByRole('searchbox', { name: 'Tool or server' }).fill(tool.name);
+      await expect
+        .poll(() => page.locator('.results a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), POLL)
+        .toContain(`/tools/${loaded.server.slug}/${tool.slug}/`);
+    }
+    await page.getByRole('searchbox', { name: 'Tool or server' }).fill('');
+    await page.getByLabel('Risk').selectOption('Critical');
+    await expect.poll(() => page.locator('.summary').textContent(), POLL).toBe(`${catalog.totals.byRisk.critical} results`);
+    // Every server appears in the server filter (plus "Any server").
+    expect(await page.getByLabel('Server', { exact: true }).locator('option').count()).toBe(catalog.totals.servers + 1);
+    expect(problems).toEqual([]);
+  });
+});
