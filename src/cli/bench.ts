@@ -32,9 +32,23 @@ export interface BenchRow {
   pagesPerS: number;
   peakRssMb: Record<string, number>;
   distMb: number;
+  /** Files in the output folder: what a host's per-deploy file limit counts. */
+  distFiles: number;
   toolHtmlGzipMedianKb: number;
   toolHtmlGzipMaxKb: number;
   toolJsGzipKb: number;
+  incremental: IncrementalRow;
+}
+
+/** Rebuilds in the same output and cache folders after the clean build, in the same run. */
+export interface IncrementalRow {
+  noChangeS: number;
+  noChangeRendered: number;
+  oneServerS: number;
+  oneServerEdited: number;
+  oneServerRendered: number;
+  oneServerShardsIndexed: number;
+  shards: number;
 }
 
 /** Peak resident memory (VmHWM) of every process below `root`, sampled from /proc, by name. */
@@ -109,10 +123,20 @@ function toolPageJs(outDir: string, html: string): number {
   return total;
 }
 
-async function buildOnce(
-  contentDir: string,
-  work: string,
-): Promise<{ marks: Record<string, number>; maxRssKb: number; wallS: number; peaks: Record<string, number> }> {
+interface BuildRun {
+  marks: Record<string, number>;
+  maxRssKb: number;
+  wallS: number;
+  peaks: Record<string, number>;
+  /** Paths Astro rendered, and paths it kept from the previous build, as its log reports them. */
+  rendered: number;
+  kept: number;
+  /** Search index shards indexed in this build, of all shards. */
+  shardsIndexed: number;
+  shards: number;
+}
+
+async function buildOnce(contentDir: string, work: string): Promise<BuildRun> {
   const timings = join(work, 'timings.json');
   const started = performance.now();
   const child = spawn(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(work, 'dist')], {
@@ -124,9 +148,22 @@ async function buildOnce(
       ATLAS_BENCH_TIMINGS: timings,
       ASTRO_TELEMETRY_DISABLED: '1',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watcher = watchProcessTree(child.pid!);
+  let rendered = 0;
+  let kept = 0;
+  let shardLine = '';
+  let partial = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (/\((?:cached|restored)\)/.test(line)) kept++;
+      else if (/├─ \S+ \(\+[\d.]+m?s\)/.test(line)) rendered++;
+      else if (line.includes('search index:')) shardLine = line;
+    }
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -135,7 +172,40 @@ async function buildOnce(
   const peaks = watcher.stop();
   if (code !== 0) throw new Error(`build of ${contentDir} failed (exit ${code}):\n${stderr}`);
   const { marks, maxRssKb } = JSON.parse(readFileSync(timings, 'utf8'));
-  return { marks, maxRssKb, wallS: (performance.now() - started) / 1000, peaks };
+  const shards = /in (\d+) shard\(s\); (\d+) indexed/.exec(shardLine);
+  return {
+    marks,
+    maxRssKb,
+    wallS: (performance.now() - started) / 1000,
+    peaks,
+    rendered,
+    kept,
+    shards: Number(shards?.[1] ?? 0),
+    shardsIndexed: Number(shards?.[2] ?? 0),
+  };
+}
+
+/**
+ * What a maintainer's daily re-import does to one server: ten of its tools get new
+ * descriptions. The first server (by file name) with that many tools is edited; in a
+ * catalogue without one, the largest server has all its tools edited.
+ */
+function editOneServer(contentDir: string, count: number): { server: string; edited: number } {
+  const folder = join(contentDir, 'servers');
+  const files = readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => ({
+      name,
+      path: join(folder, name),
+      data: JSON.parse(readFileSync(join(folder, name), 'utf8')) as { tools: Array<{ description?: string }> },
+    }));
+  const chosen =
+    files.find((file) => file.data.tools.length >= count) ?? files.reduce((a, b) => (b.data.tools.length > a.data.tools.length ? b : a));
+  const tools = chosen.data.tools.slice(0, count);
+  for (const tool of tools) tool.description = `${tool.description ?? ''} (Revised wording in a newer release.)`;
+  writeFileSync(chosen.path, `${JSON.stringify(chosen.data, null, 2)}\n`);
+  return { server: chosen.name.replace(/\.json$/, ''), edited: tools.length };
 }
 
 export async function benchSize(
@@ -159,10 +229,12 @@ export async function benchSize(
   const outDir = join(work, 'dist');
   let pages = 0;
   let distBytes = 0;
+  let distFiles = 0;
   const toolGzip: number[] = [];
   let sampleToolHtml = '';
   walk(outDir, (path, size) => {
     distBytes += size;
+    distFiles++;
     if (!path.endsWith('.html')) return;
     pages++;
     if (path.includes(`${join(outDir, 'tools')}/`)) {
@@ -171,6 +243,11 @@ export async function benchSize(
       if (!sampleToolHtml) sampleToolHtml = html.toString('utf8');
     }
   });
+  log(`${tools} tools: rebuilding with no change…`);
+  const noChange = await buildOnce(content, work);
+  const { edited } = editOneServer(content, 10);
+  log(`${tools} tools: rebuilding after ${edited} tools of one server changed…`);
+  const oneServer = await buildOnce(content, work);
   const renderS = at('build:generated') - at('render:start');
   const row: BenchRow = {
     tools,
@@ -188,10 +265,20 @@ export async function benchSize(
     pagesPerS: pages / renderS,
     peakRssMb: Object.keys(peaks).length > 0 ? peaks : { astro: Math.round(maxRssKb / 1024) },
     distMb: distBytes / 1024 / 1024,
+    distFiles,
     toolHtmlGzipMedianKb: median(toolGzip) / 1024,
     // reduce, not Math.max(...): a spread of 250,000 values overflows the call stack.
     toolHtmlGzipMaxKb: toolGzip.reduce((max, size) => Math.max(max, size), 0) / 1024,
     toolJsGzipKb: toolPageJs(outDir, sampleToolHtml) / 1024,
+    incremental: {
+      noChangeS: noChange.wallS,
+      noChangeRendered: noChange.rendered,
+      oneServerS: oneServer.wallS,
+      oneServerEdited: edited,
+      oneServerRendered: oneServer.rendered,
+      oneServerShardsIndexed: oneServer.shardsIndexed,
+      shards: oneServer.shards,
+    },
   };
   rmSync(join(work, 'cache'), { recursive: true, force: true });
   return row;
@@ -216,6 +303,7 @@ export function formatTable(rows: BenchRow[]): string {
     'pages/s (render)',
     'peak RSS MB by process',
     'dist MB',
+    'dist files',
     'tool page gzip median / max KB',
     'tool page JS gzip KB',
   ];
@@ -225,7 +313,30 @@ export function formatTable(rows: BenchRow[]): string {
       .map(([name, mb]) => `${name} ${mb}`)
       .join(', ');
     lines.push(
-      `| ${[r.tools, r.servers, r.pages, f1(r.generateS), f1(r.startupS), f1(r.syncS), f1(r.bundleS), f1(r.renderS), f1(r.searchIndexS), f1(r.finishS), f1(r.searchWaitS), f1(r.totalS), Math.round(r.pagesPerS), rss, Math.round(r.distMb), `${f1(r.toolHtmlGzipMedianKb)} / ${f1(r.toolHtmlGzipMaxKb)}`, f1(r.toolJsGzipKb)].join(' | ')} |`,
+      `| ${[r.tools, r.servers, r.pages, f1(r.generateS), f1(r.startupS), f1(r.syncS), f1(r.bundleS), f1(r.renderS), f1(r.searchIndexS), f1(r.finishS), f1(r.searchWaitS), f1(r.totalS), Math.round(r.pagesPerS), rss, Math.round(r.distMb), r.distFiles, `${f1(r.toolHtmlGzipMedianKb)} / ${f1(r.toolHtmlGzipMaxKb)}`, f1(r.toolJsGzipKb)].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatIncrementalTable(rows: BenchRow[]): string {
+  const header = [
+    'tools',
+    'full build s',
+    'one-server change s',
+    'of full',
+    'tools edited',
+    'paths rendered',
+    'search shards re-indexed',
+    'no-change rebuild s',
+    'of full',
+    'paths rendered (no change)',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const r of rows) {
+    const i = r.incremental;
+    lines.push(
+      `| ${[r.tools, f1(r.totalS), f1(i.oneServerS), `1/${(r.totalS / i.oneServerS).toFixed(1)}`, i.oneServerEdited, i.oneServerRendered, `${i.oneServerShardsIndexed} of ${i.shards}`, f1(i.noChangeS), `1/${(r.totalS / i.noChangeS).toFixed(1)}`, i.noChangeRendered].join(' | ')} |`,
     );
   }
   return lines.join('\n');
@@ -262,6 +373,7 @@ export async function runBench(options: {
     const row = await benchSize(tools, servers, options.out, options.seed, options.log);
     rows.push(row);
     options.log(formatTable([row]).split('\n')[2]!);
+    options.log(formatIncrementalTable([row]).split('\n')[2]!);
   }
   const report = [
     '# Benchmark results',
@@ -274,6 +386,12 @@ export async function runBench(options: {
     `Date: ${new Date().toISOString().slice(0, 10)}; seed ${options.seed}; servers = tools × ${options.serversPerTool.toFixed(3)} (4,600 servers per 31,000 tools, as in public catalogues)`,
     '',
     formatTable(rows),
+    '',
+    'Incremental rebuilds, in the same run, in the same output and cache folders as the clean build above: first with',
+    'no change, then after ten tools of one server got new descriptions (what a daily re-import brings). Paths',
+    'rendered counts pages and files Astro rendered rather than kept; the rest were kept from the previous build.',
+    '',
+    formatIncrementalTable(rows),
     '',
     'Growth:',
     growthNote(rows),

@@ -1,4 +1,7 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { contentDir, readCatalogShared } from '../lib/catalogue/files.ts';
+import type { ServerMeta } from '../schemas/server.ts';
+import type { CatalogTool } from '../schemas/tool.ts';
 import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
 import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classification/classify.ts';
@@ -18,9 +21,16 @@ import type { Policy } from '../schemas/policy.ts';
  * build, so a page costs the same whether the catalogue holds 400 tools or 40,000.
  */
 
-type ToolData = CollectionEntry<'tools'>['data'];
+/** A tool as its content file holds it, with its server's slug and its own (always assigned) slug. */
+type ToolData = CatalogTool & { server: string; slug: string };
 /** A server as pages show it: `name` has hidden characters revealed; `rawName` is exactly what the server sent. */
-export type Server = CollectionEntry<'servers'>['data'] & { rawName: string };
+export interface Server extends ServerMeta {
+  rawName: string;
+  /** The content file it was read from, for messages. */
+  file: string;
+  /** Tools in its file, removed ones included. */
+  toolCount: number;
+}
 export type Attack = CollectionEntry<'attacks'>;
 
 export interface Tool extends Omit<ToolData, 'overrides' | 'review'> {
@@ -108,37 +118,40 @@ const byRingPosition = (a: RingEntry, b: RingEntry) =>
 const byRiskThenName = (a: Tool, b: Tool) =>
   riskRank(b.risk) - riskRank(a.risk) || a.name.localeCompare(b.name) || a.server.localeCompare(b.server);
 
-function toTool(entry: CollectionEntry<'tools'>): Tool {
-  const { overrides, review: _review, ...data } = entry.data;
+function toTool(data: ToolData): Tool {
+  const { overrides, review: _review, ...rest } = data;
   return {
-    ...data,
-    ...effectiveClassification(entry.data),
-    id: entry.id,
+    ...rest,
+    ...effectiveClassification(data),
+    id: `${data.server}/${data.slug}`,
     displayName: plainLine(data.name),
     notes: overrides?.notes,
     arguments: findDangerousArguments(data.inputSchema),
     removed: Boolean(data.history?.removedOn),
-    needsReview: reviewNeeds(entry.data),
+    needsReview: reviewNeeds(data),
     path: toolPath(data.server, data.slug),
   };
 }
 
 async function build(): Promise<Catalog> {
   markOnce('render:start');
-  const [serverEntries, toolEntries, attackEntries] = await Promise.all([
-    getCollection('servers'),
-    getCollection('tools'),
-    getCollection('attacks'),
-  ]);
+  const loaded = readCatalogShared(contentDir());
+  const attackEntries = await getCollection('attacks');
   const missingPages = ATTACK_IDS.filter((id) => !attackEntries.some((entry) => entry.id === id));
   if (missingPages.length > 0) {
     throw new Error(`Attack pattern pages missing: ${missingPages.map((id) => `content/attacks/${id}.mdx`).join(', ')}`);
   }
-  const servers = serverEntries
-    .map((entry): Server => ({ ...entry.data, name: plainLine(entry.data.name), rawName: entry.data.name }))
+  const servers = loaded
+    .map(({ server, tools, file }): Server => ({
+      ...server,
+      name: plainLine(server.name),
+      rawName: server.name,
+      file,
+      toolCount: tools.length,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const serverBySlug = new Map(servers.map((server) => [server.slug, server]));
-  const tools = toolEntries.map(toTool);
+  const tools = loaded.flatMap(({ server, tools: list }) => list.map((tool) => toTool({ ...tool, server: server.slug, slug: tool.slug! })));
   const toolsByServer = new Map<string, Tool[]>(servers.map((server) => [server.slug, []]));
   let activeCount = 0;
   const byRisk = new Map<Risk, Tool[]>(RISK_LEVELS.map((risk) => [risk, []]));

@@ -15,9 +15,21 @@ describe('the benchmark command', () => {
       .split('|')
       .slice(1, -1)
       .map((cell) => cell.trim());
-    expect(cells).toHaveLength(17);
+    expect(cells).toHaveLength(18);
     expect(Number(cells[2])).toBeGreaterThan(40); // pages: tools plus servers and indexes
     expect(cells[13]).toMatch(/node \d+/); // peak RSS of the build process
     expect(report).toContain('Machine: ');
+    // The incremental rows: a rebuild with no change renders only the pages without a cache
+    // key (home, indexes, llms.txt, …); one with a server's tools edited renders more.
+    const incremental = report
+      .split('\n')
+      .filter((line) => line.startsWith('| 40 |'))[1]!
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+    expect(incremental).toHaveLength(10);
+    const [, , , , , renderedAfterEdit, , , , renderedNoChange] = incremental.map(Number);
+    expect(renderedNoChange).toBeLessThan(Number(cells[2]) / 2);
+    expect(renderedAfterEdit).toBeGreaterThan(renderedNoChange!);
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'astro/zod';
 import { serverFileSchema, type ServerFile } from '../../schemas/server.ts';
@@ -124,19 +124,31 @@ export function serversDir(dir: string): string {
 }
 
 /**
- * The catalogue parsed once per build and shared: the content loaders and the search
- * integration run in one process but load separate copies of this module, so the
- * cache lives on globalThis. It expires quickly so `astro dev` sees edits.
+ * The catalogue parsed once per build and shared: the data layer and the search
+ * integration run in one process but load separate copies of this module, so the cache
+ * lives on globalThis. It is keyed by the files' names, sizes and modification times, so
+ * `astro dev` sees edits and a build of any length reads the catalogue once.
  */
 const SHARED_KEY = Symbol.for('policy-atlas.catalog');
-const SHARE_FOR_MS = 60_000;
+
+function catalogSignature(dir: string): string {
+  const folder = serversDir(dir);
+  if (!existsSync(folder)) return `${dir}\0missing`;
+  const parts = [dir];
+  for (const name of readdirSync(folder).sort()) {
+    const stats = statSync(join(folder, name));
+    parts.push(`${name}\0${stats.size}\0${stats.mtimeMs}`);
+  }
+  return parts.join('\n');
+}
 
 export function readCatalogShared(dir: string): LoadedServer[] {
-  const holder = globalThis as Record<symbol, { dir: string; at: number; servers: LoadedServer[] } | undefined>;
+  const holder = globalThis as Record<symbol, { signature: string; servers: LoadedServer[] } | undefined>;
+  const signature = catalogSignature(dir);
   const shared = holder[SHARED_KEY];
-  if (shared && shared.dir === dir && Date.now() - shared.at < SHARE_FOR_MS) return shared.servers;
+  if (shared && shared.signature === signature) return shared.servers;
   const servers = readCatalog(dir);
-  holder[SHARED_KEY] = { dir, at: Date.now(), servers };
+  holder[SHARED_KEY] = { signature, servers };
   return servers;
 }
 
