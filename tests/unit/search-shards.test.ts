@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadedServer } from '../../src/lib/catalogue/files.ts';
+import { classifyTool } from '../../src/lib/classification/classify.ts';
+import { searchShards, shardCount, shardOf } from '../../src/lib/site/search-shards.ts';
+
+const server = (slug: string, toolNames: string[], description = 'Does things.'): LoadedServer => ({
+  file: `content/servers/${slug}.json`,
+  server: { slug, name: slug, importedOn: '2026-11-01', transport: 'unknown' },
+  tools: toolNames.map((name) => {
+    const definition = { name, description, inputSchema: { type: 'object' as const } };
+    return { ...definition, slug: name.replace(/_/g, '-'), classification: classifyTool(definition) };
+  }),
+});
+
+/** A catalogue of `servers` servers with `perServer` tools each. */
+const catalogue = (servers: number, perServer: number) =>
+  Array.from({ length: servers }, (_, i) =>
+    server(
+      `server-${i}`,
+      Array.from({ length: perServer }, (_, j) => `tool_${j}`),
+    ),
+  );
+
+describe('search index shards', () => {
+  it('grows with the catalogue, one shard per 4,000 tools, at most 16', () => {
+    expect(shardCount(0)).toBe(1);
+    expect(shardCount(394)).toBe(1);
+    expect(shardCount(4_000)).toBe(1);
+    expect(shardCount(4_001)).toBe(2);
+    expect(shardCount(31_000)).toBe(8);
+    expect(shardCount(250_000)).toBe(16);
+  });
+
+  it('puts every record of a server in one shard, the same one on every build', () => {
+    const servers = catalogue(300, 20);
+    const shards = searchShards(servers);
+    expect(shards).toHaveLength(2);
+    for (const { server: meta } of servers) {
+      const holding = shards.filter((shard) => shard.records.some((record) => record.url.startsWith(`/tools/${meta.slug}/`)));
+      expect(holding).toEqual([shards[shardOf(meta.slug, 2)]]);
+    }
+    expect(searchShards(catalogue(300, 20)).map((shard) => shard.digest)).toEqual(shards.map((shard) => shard.digest));
+    // Both shards get a fair share.
+    for (const shard of shards) expect(shard.records.length).toBeGreaterThan(2_000);
+  });
+
+  it('changes the records of exactly one shard when one server changes', () => {
+    const before = searchShards(catalogue(300, 20));
+    const servers = catalogue(300, 20);
+    servers[7] = server('server-7', ['tool_0', 'tool_1', 'new_tool'], 'Does other things now.');
+    const after = searchShards(servers);
+    const changed = after.map((shard, i) => shard.digest !== before[i]!.digest);
+    expect(changed.filter(Boolean)).toHaveLength(1);
+    expect(changed[shardOf('server-7', 2)]).toBe(true);
+  });
+});
