@@ -3,6 +3,7 @@ import { policySchema, type Condition, type Limit, type LimitWindow, type Policy
 import type { ArgumentFinding } from '../classification/classify.ts';
 import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose } from './patterns.ts';
 import { plainLine } from '../text-safety/text.ts';
+import { treatment } from './treatment.ts';
 
 /**
  * Recommended gateway rules. One function decides the rule for a tool; the tool page,
@@ -215,21 +216,13 @@ function describeCondition(condition: Condition): string {
 
 /** Plain-language sentences for what a policy does to one tool, read off the policy itself. */
 export function describePolicyFor(policy: Policy, toolName: string, label = toolName): string[] {
-  const sentences: string[] = [];
-  if (policy.hide?.includes(toolName) || policy.hide?.includes('*')) {
-    sentences.push(`It hides ${label}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`);
-    return sentences;
-  }
-  const rule = policy.tools?.[toolName];
-  if (!rule) {
-    sentences.push(
-      policy.default === 'deny'
-        ? `It denies ${label}: the policy does not list it and its default is deny.`
-        : `It allows ${label} without conditions (default allow).`,
-    );
-    return sentences;
-  }
-  sentences.push(`It allows ${label} and denies every tool it does not list (default ${policy.default}).`);
+  const how = treatment(policy, toolName);
+  if (how.kind === 'hidden')
+    return [`It hides ${label}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`];
+  if (how.kind === 'denied') return [`It denies ${label}: the policy does not list it and its default is deny.`];
+  const { rule } = how;
+  if (!rule) return [`It allows ${label} without conditions (default allow).`];
+  const sentences = [`It allows ${label} and denies every tool it does not list (default ${policy.default}).`];
   for (const l of rule.limits ?? []) {
     sentences.push(
       `At most ${l.max} call${l.max === 1 ? '' : 's'} per ${WINDOW_WORD[l.window]} for each grant (counter ${plainLine(l.counter)}).`,
@@ -244,17 +237,13 @@ export { policyJson } from './json.ts';
 
 /** What a policy does with one tool, in a line: "Hidden", "Denied", or "Allowed, at most 30 calls a minute, with checks on path". */
 export function policyAtAGlance(policy: Policy, toolName: string): { action: 'allowed' | 'hidden' | 'denied'; text: string } {
-  if (policy.hide?.includes(toolName) || (policy.hide?.includes('*') && !policy.tools?.[toolName])) {
-    return { action: 'hidden', text: 'Hidden: removed from tools/list, and any call is denied' };
-  }
-  const rule = policy.tools?.[toolName];
-  if (!rule)
-    return policy.default === 'deny'
-      ? { action: 'denied', text: 'Denied: not listed under default deny' }
-      : { action: 'allowed', text: 'Allowed without conditions' };
+  const how = treatment(policy, toolName);
+  if (how.kind === 'hidden') return { action: 'hidden', text: 'Hidden: removed from tools/list, and any call is denied' };
+  if (how.kind === 'denied') return { action: 'denied', text: 'Denied: not listed under default deny' };
+  if (!how.rule) return { action: 'allowed', text: 'Allowed without conditions' };
   const parts = ['Allowed'];
-  for (const l of rule.limits ?? []) parts.push(`at most ${l.max} call${l.max === 1 ? '' : 's'} a ${WINDOW_WORD[l.window]}`);
-  const checked = [...new Set([...(rule.require ?? []), ...(rule.deny_if ?? [])].map((c) => plainLine(c.path.slice('args.'.length))))];
+  for (const l of how.rule.limits ?? []) parts.push(`at most ${l.max} call${l.max === 1 ? '' : 's'} a ${WINDOW_WORD[l.window]}`);
+  const checked = [...new Set(how.checks.map((c) => plainLine(c.path.slice('args.'.length))))];
   if (checked.length > 0) parts.push(`with checks on ${checked.join(', ')}`);
   return { action: 'allowed', text: parts.join(', ') };
 }

@@ -1,5 +1,5 @@
 import { EXPORT_IDS, type ExportId } from '../../../schemas/export-ids.ts';
-import type { Condition, Policy, Rule } from '../../../schemas/policy.ts';
+import type { Policy } from '../../../schemas/policy.ts';
 
 export { EXPORT_IDS, type ExportId };
 
@@ -30,22 +30,7 @@ export function quotedName(name: string): string {
   return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** How a policy treats one tool, read off the policy itself. */
-export type ToolTreatment =
-  { kind: 'hidden' } | { kind: 'denied' } | { kind: 'allowed'; rule: Rule | undefined; checks: Condition[]; limited: boolean };
-
-export function treatment(policy: Policy, name: string): ToolTreatment {
-  const listed = policy.tools !== undefined && Object.hasOwn(policy.tools, name);
-  if (policy.hide?.includes(name) || (policy.hide?.includes('*') && !listed)) return { kind: 'hidden' };
-  const rule = listed ? policy.tools![name] : undefined;
-  if (!rule && policy.default === 'deny') return { kind: 'denied' };
-  return {
-    kind: 'allowed',
-    rule,
-    checks: [...(rule?.require ?? []), ...(rule?.deny_if ?? [])],
-    limited: (rule?.limits?.length ?? 0) > 0 || (policy.all_tools?.limits?.length ?? 0) > 0,
-  };
-}
+export { treatment, type ToolTreatment } from '../treatment.ts';
 
 /** Every tool the export speaks about: the server's tools, plus any the policy names that the server no longer lists. */
 export function toolsOf(input: ExportInput): string[] {
