@@ -10,9 +10,10 @@ export function writeExport(formats: HTMLElement, target: HTMLElement) {
   const shown = formats.querySelector('[data-format="policy-json"] pre');
   const code = target.querySelector('code');
   if (!shown || !code) return;
+  // The tool the page is about, as the server names it (a bundle's formats are all written at build time).
+  const tool = formats.dataset['tool'];
+  if (tool === undefined) return;
   const policy = JSON.parse(shown.textContent ?? '') as Policy;
-  // A tool page's policy names exactly one tool.
-  const tool = Object.keys(policy.tools ?? {})[0] ?? policy.hide?.[0] ?? '';
   const result = exportFor(target.dataset['export'] as ExportId, { server: formats.dataset['server'] ?? '', policy, tools: [tool] });
   code.textContent = result.text;
   target.dataset['written'] = 'true';

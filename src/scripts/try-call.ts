@@ -14,8 +14,11 @@ class TryCall extends HTMLElement {
     const output = this.querySelector('.verdict');
     const input = this.querySelector('textarea');
     // The policy is the text of the policy.json block in the same section: exactly what is shown and copied.
-    const shown = this.closest('section')?.querySelector('[data-format="policy-json"] pre');
-    if (!output || !input || !shown) return;
+    const formats = this.closest('section')?.querySelector<HTMLElement>('.formats');
+    const shown = formats?.querySelector('[data-format="policy-json"] pre');
+    // The tool the page is about, as the server names it.
+    const tool = formats?.dataset['tool'];
+    if (!output || !input || !shown || tool === undefined) return;
     let policy: unknown;
     let args: unknown;
     try {
@@ -30,9 +33,6 @@ class TryCall extends HTMLElement {
       output.textContent = `The arguments are not valid JSON: ${(error as Error).message}`;
       return;
     }
-    // A tool page's policy names exactly one tool: under `tools`, or in `hide`.
-    const shape = policy as { tools?: Record<string, unknown>; hide?: string[] };
-    const tool = Object.keys(shape.tools ?? {})[0] ?? shape.hide?.[0] ?? '';
     const verdict = evaluate(policy as Parameters<typeof evaluate>[0], { tool, args }, { purpose: conditionPurpose });
     output.textContent = `${verdict.decision === 'allow' ? 'Allowed' : verdict.decision === 'hidden' ? 'Hidden' : 'Denied'} — ${verdict.reason}`;
     output.setAttribute('data-decision', verdict.decision);
