@@ -1,4 +1,4 @@
-import { readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
@@ -13,6 +13,11 @@ import type { AstroIntegration } from 'astro';
  * before the build started) nor kept it as a cached page (Astro lists those among the
  * route outputs). The search index folder is left to the search integration, which
  * replaces its shards itself. Empty folders left behind are removed too.
+ *
+ * A build that stops half-way has written some pages without recording them in Astro's
+ * incremental manifest, which still describes the build before. So a marker is kept in the
+ * cache while a build runs; if the next build finds it, it drops the manifest and renders
+ * every page, rather than keep a page the failed build overwrote.
  */
 
 /** Folders below the output folder that another integration keeps up to date itself. */
@@ -22,11 +27,23 @@ export function staleOutputIntegration(): AstroIntegration {
   // Taken when the config is loaded: everything this build writes comes later.
   const startedAt = Date.now();
   let root = '';
+  let cacheDir = '';
+  const marker = () => join(cacheDir, 'build-in-progress');
   return {
     name: 'policy-atlas-stale-output',
     hooks: {
       'astro:config:done': ({ config }) => {
         root = fileURLToPath(config.root);
+        cacheDir = fileURLToPath(config.cacheDir);
+      },
+      'astro:build:start': ({ logger }) => {
+        if (existsSync(marker())) {
+          logger.warn('the last build did not finish: rendering every page');
+          // Astro reads this manifest after build:start (when it generates pages).
+          rmSync(join(cacheDir, 'incremental-build.json'), { force: true });
+        }
+        mkdirSync(cacheDir, { recursive: true });
+        writeFileSync(marker(), `${new Date(startedAt).toISOString()}\n`);
       },
       'astro:build:done': ({ dir, assets, logger }) => {
         const outDir = fileURLToPath(dir);
@@ -34,6 +51,7 @@ export function staleOutputIntegration(): AstroIntegration {
         const inside = relative(outDir, root);
         if (inside === '' || !inside.startsWith('..')) {
           logger.warn(`not removing stale files: the output folder ${outDir} contains the project`);
+          rmSync(marker(), { force: true });
           return;
         }
         const kept = new Set<string>();
@@ -61,6 +79,7 @@ export function staleOutputIntegration(): AstroIntegration {
         };
         sweep(outDir.endsWith(sep) ? outDir.slice(0, -1) : outDir, true);
         if (removed > 0) logger.info(`removed ${removed} file(s) the previous build wrote and this one does not`);
+        rmSync(marker(), { force: true });
       },
     },
   };

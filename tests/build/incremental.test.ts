@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,38 @@ describe('incremental rebuilds', () => {
       { server: 'acme-pay', tool: tool.name },
       { on: '2026-11-04', set: { category: 'destructive', risk: 'critical' }, reason: 'Checked by hand for the rebuild test.' },
     );
+    rebuildMatchesClean();
+  });
+
+  it('after a build that was stopped half-way and content put back, matches a clean build', async () => {
+    // Every tool page of the server shows its name, so renaming it re-renders all of them.
+    const file = serverFile('acme-files');
+    const original = readFileSync(file, 'utf8');
+    const renamed = JSON.parse(original);
+    renamed.server.name = 'Acme Files, renamed';
+    writeFileSync(file, `${JSON.stringify(renamed, null, 2)}\n`);
+    await new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(work, 'dist')], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          ATLAS_CONTENT: contentDir,
+          ATLAS_CACHE_DIR: join(work, 'cache'),
+          ATLAS_SITE: 'https://atlas.example',
+          ATLAS_BASE: '/',
+          ASTRO_TELEMETRY_DISABLED: '1',
+        },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let written = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        written += (chunk.toString().match(/├─ \/tools\/acme-files\/\S+ \(\+/g) ?? []).length;
+        if (written >= 3) child.kill('SIGKILL');
+      });
+      child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`))));
+    });
+    // Some pages now name the server as renamed; the content says otherwise again.
+    writeFileSync(file, original);
     rebuildMatchesClean();
   });
 
