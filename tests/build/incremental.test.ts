@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 import { recordReview } from '../../src/lib/catalogue/review-file.ts';
-import { buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';
+import { buildCommand, buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';
 
 /**
  * A rebuild after a change reuses what did not change, and its output is the same, file for
@@ -120,18 +120,8 @@ describe('incremental rebuilds', () => {
     renamed.server.name = 'Acme Files, renamed';
     writeFileSync(file, `${JSON.stringify(renamed, null, 2)}\n`);
     await new Promise<void>((done, fail) => {
-      const child = spawn(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(work, 'dist')], {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          ATLAS_CONTENT: contentDir,
-          ATLAS_CACHE_DIR: join(work, 'cache'),
-          ATLAS_SITE: 'https://atlas.example',
-          ATLAS_BASE: '/',
-          ASTRO_TELEMETRY_DISABLED: '1',
-        },
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      const { args, env } = buildCommand({ contentDir, work });
+      const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
       let written = 0;
       child.stdout.on('data', (chunk: Buffer) => {
         written += (chunk.toString().match(/├─ \/tools\/acme-files\/\S+ \(\+/g) ?? []).length;

@@ -21,7 +21,22 @@ export interface BuildResult {
  * folder; given `work`, into `work/dist` with its cache in `work/cache`, so a second build
  * there is incremental.
  */
-export function buildSite(options: { contentDir: string; base?: string; site?: string; work?: string; args?: string[] }): BuildResult {
+export function buildSite(options: BuildOptions): BuildResult {
+  const { args, env, outDir } = buildCommand(options);
+  const result = spawnSync(process.execPath, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
+}
+
+interface BuildOptions {
+  contentDir: string;
+  base?: string;
+  site?: string;
+  work?: string;
+  args?: string[];
+}
+
+/** The command line and environment of a real build, for tests that run it themselves. */
+export function buildCommand(options: BuildOptions): { args: string[]; env: NodeJS.ProcessEnv; outDir: string } {
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'atlas-build-'));
   const outDir = join(work, 'dist');
   // Vitest exposes Vite's own variables (BASE_URL, MODE, …) in process.env; a child
@@ -29,24 +44,18 @@ export function buildSite(options: { contentDir: string; base?: string; site?: s
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR'].includes(key) && !key.startsWith('VITE')),
   );
-  const result = spawnSync(
-    process.execPath,
-    [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir, ...(options.args ?? [])],
-    {
-      cwd: repoRoot,
-      env: {
-        ...inherited,
-        ATLAS_CONTENT: options.contentDir,
-        ATLAS_CACHE_DIR: join(work, 'cache'),
-        ATLAS_BASE: options.base ?? '/',
-        ATLAS_SITE: options.site ?? 'https://atlas.example',
-        ASTRO_TELEMETRY_DISABLED: '1',
-      },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
+  return {
+    args: [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir, ...(options.args ?? [])],
+    env: {
+      ...inherited,
+      ATLAS_CONTENT: options.contentDir,
+      ATLAS_CACHE_DIR: join(work, 'cache'),
+      ATLAS_BASE: options.base ?? '/',
+      ATLAS_SITE: options.site ?? 'https://atlas.example',
+      ASTRO_TELEMETRY_DISABLED: '1',
     },
-  );
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
+    outDir,
+  };
 }
 
 /** Every file and folder below `dir`, as paths relative to it (folders end in a slash). */
