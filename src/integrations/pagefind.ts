@@ -6,6 +6,7 @@ import * as pagefind from 'pagefind';
 import { contentDir, readCatalogShared } from '../lib/catalogue/files.ts';
 import type { SearchRecord } from '../lib/site/search-records.ts';
 import { searchShards, shardFolder } from '../lib/site/search-shards.ts';
+import { fullBuildRequested } from './full-build.ts';
 import { mark } from './timings.ts';
 
 /**
@@ -15,9 +16,9 @@ import { mark } from './timings.ts';
  *
  * The index is split into shards (src/lib/site/search-shards.ts) kept in the build cache
  * with a hash of their records: a rebuild indexes only the shards whose records changed and
- * reuses the rest. `astro build --force` indexes every shard. In build:done the shards are
- * copied into the output folder (Astro owns it during the build) with shards.json, which
- * names them for the browser.
+ * reuses the rest; a full build (`--full`, `--force`, ATLAS_FULL_BUILD=1) indexes every
+ * shard. In build:done the shards are copied into the output folder (Astro owns it during
+ * the build) with shards.json, which names them for the browser.
  */
 
 /** Raise when the way shards are indexed changes (options, record shape): every shard is then indexed again. */
@@ -108,7 +109,7 @@ export function pagefindIntegration(): AstroIntegration {
       },
       'astro:build:start': () => {
         mark('search:start');
-        const force = process.argv.includes('--force');
+        const force = fullBuildRequested();
         indexing = (async () => {
           try {
             const shards = searchShards(readCatalogShared(contentDir()));

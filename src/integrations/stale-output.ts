@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync, unlink
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { fullBuildRequested } from './full-build.ts';
 
 /**
  * Incremental builds keep the output folder between builds (astro.config sets
@@ -17,7 +18,8 @@ import type { AstroIntegration } from 'astro';
  * A build that stops half-way has written some pages without recording them in Astro's
  * incremental manifest, which still describes the build before. So a marker is kept in the
  * cache while a build runs; if the next build finds it, it drops the manifest and renders
- * every page, rather than keep a page the failed build overwrote.
+ * every page, rather than keep a page the failed build overwrote. A full build on request
+ * (`--full`, see full-build.ts) drops it the same way.
  */
 
 /** Folders below the output folder that another integration keeps up to date itself. */
@@ -37,9 +39,10 @@ export function staleOutputIntegration(): AstroIntegration {
         cacheDir = fileURLToPath(config.cacheDir);
       },
       'astro:build:start': ({ logger }) => {
-        if (existsSync(marker())) {
-          logger.warn('the last build did not finish: rendering every page');
-          // Astro reads this manifest after build:start (when it generates pages).
+        const unfinished = existsSync(marker());
+        if (unfinished) logger.warn('the last build did not finish: rendering every page');
+        if (unfinished || fullBuildRequested()) {
+          // Astro reads its manifest after build:start, when it generates pages; without one it renders them all.
           rmSync(join(cacheDir, 'incremental-build.json'), { force: true });
         }
         mkdirSync(cacheDir, { recursive: true });

@@ -134,8 +134,8 @@ describe('incremental rebuilds', () => {
     rebuildMatchesClean();
   });
 
-  it('rebuilds everything when forced, with the same output', () => {
-    const forced = buildSite({ contentDir, work, args: ['--force'] });
+  it('rebuilds everything when asked for a full build, with the same output', () => {
+    const forced = buildSite({ contentDir, work, args: ['--full'] });
     expect(forced.status, forced.output).toBe(0);
     expect(renderCounts(forced.output).kept).toBe(0);
     const clean = buildSite({ contentDir });
