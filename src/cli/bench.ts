@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateCatalog } from '../lib/catalogue/generate.ts';
+import { probeSearch, type SearchProbe } from './search-probe.ts';
 
 /**
  * The benchmark: for each size, generate a catalogue, build it from clean in a child
@@ -38,6 +39,7 @@ export interface BenchRow {
   toolHtmlGzipMaxKb: number;
   toolJsGzipKb: number;
   incremental: IncrementalRow;
+  search: SearchProbe;
 }
 
 /** Rebuilds in the same output and cache folders after the clean build, in the same run. */
@@ -243,6 +245,8 @@ export async function benchSize(
       if (!sampleToolHtml) sampleToolHtml = html.toString('utf8');
     }
   });
+  log(`${tools} tools: searching in Chromium…`);
+  const search = await probeSearch(outDir);
   log(`${tools} tools: rebuilding with no change…`);
   const noChange = await buildOnce(content, work);
   const { edited } = editOneServer(content, 10);
@@ -270,6 +274,7 @@ export async function benchSize(
     // reduce, not Math.max(...): a spread of 250,000 values overflows the call stack.
     toolHtmlGzipMaxKb: toolGzip.reduce((max, size) => Math.max(max, size), 0) / 1024,
     toolJsGzipKb: toolPageJs(outDir, sampleToolHtml) / 1024,
+    search,
     incremental: {
       noChangeS: noChange.wallS,
       noChangeRendered: noChange.rendered,
@@ -342,6 +347,26 @@ export function formatIncrementalTable(rows: BenchRow[]): string {
   return lines.join('\n');
 }
 
+export function formatSearchTable(rows: BenchRow[]): string {
+  const header = [
+    'tools',
+    'searched for',
+    'first result ms',
+    'index files fetched',
+    'index KB fetched',
+    'Critical filter: shown / in catalog.json',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const r of rows) {
+    const s = r.search;
+    // The query is a generated tool name; shown as code, with any pipe escaped for the table.
+    lines.push(
+      `| ${[r.tools, `\`${s.query.replace(/[|`]/g, '?')}\``, Math.round(s.firstResultMs), s.indexRequests, Math.round(s.indexKb), `${s.criticalShown} / ${s.criticalExpected}`].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export function growthNote(rows: BenchRow[]): string {
   const lines: string[] = [];
   for (let i = 1; i < rows.length; i++) {
@@ -374,6 +399,7 @@ export async function runBench(options: {
     rows.push(row);
     options.log(formatTable([row]).split('\n')[2]!);
     options.log(formatIncrementalTable([row]).split('\n')[2]!);
+    options.log(formatSearchTable([row]).split('\n')[2]!);
   }
   const report = [
     '# Benchmark results',
@@ -392,6 +418,11 @@ export async function runBench(options: {
     'rendered counts pages and files Astro rendered rather than kept; the rest were kept from the previous build.',
     '',
     formatIncrementalTable(rows),
+    '',
+    'Search on the clean build, tried in Chromium on a local server: a tool of the last server found by its name',
+    "(from typing to the result, search's first load included), then the Critical filter's count.",
+    '',
+    formatSearchTable(rows),
     '',
     'Growth:',
     growthNote(rows),

@@ -31,5 +31,14 @@ describe('the benchmark command', () => {
     const [, , , , , renderedAfterEdit, , , , renderedNoChange] = incremental.map(Number);
     expect(renderedNoChange).toBeLessThan(Number(cells[2]) / 2);
     expect(renderedAfterEdit).toBeGreaterThan(renderedNoChange!);
+    // Search was tried in Chromium and its Critical count is the catalogue's.
+    const search = report
+      .split('\n')
+      .filter((line) => line.startsWith('| 40 |'))[2]!
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+    const [shown, expected] = search[5]!.split(' / ').map(Number);
+    expect(shown).toBe(expected);
   }, 120_000);
 });
