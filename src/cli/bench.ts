@@ -291,6 +291,12 @@ export async function benchSize(
 
 const f1 = (n: number) => n.toFixed(1);
 
+/** A Markdown table: a header row, its rule, and one row per entry. */
+function markdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const line = (cells: ReadonlyArray<string | number>) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
 export function formatTable(rows: BenchRow[]): string {
   const header = [
     'tools',
@@ -312,16 +318,31 @@ export function formatTable(rows: BenchRow[]): string {
     'tool page gzip median / max KB',
     'tool page JS gzip KB',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const r of rows) {
-    const rss = Object.entries(r.peakRssMb)
-      .map(([name, mb]) => `${name} ${mb}`)
-      .join(', ');
-    lines.push(
-      `| ${[r.tools, r.servers, r.pages, f1(r.generateS), f1(r.startupS), f1(r.syncS), f1(r.bundleS), f1(r.renderS), f1(r.searchIndexS), f1(r.finishS), f1(r.searchWaitS), f1(r.totalS), Math.round(r.pagesPerS), rss, Math.round(r.distMb), r.distFiles, `${f1(r.toolHtmlGzipMedianKb)} / ${f1(r.toolHtmlGzipMaxKb)}`, f1(r.toolJsGzipKb)].join(' | ')} |`,
-    );
-  }
-  return lines.join('\n');
+  return markdownTable(
+    header,
+    rows.map((r) => [
+      r.tools,
+      r.servers,
+      r.pages,
+      f1(r.generateS),
+      f1(r.startupS),
+      f1(r.syncS),
+      f1(r.bundleS),
+      f1(r.renderS),
+      f1(r.searchIndexS),
+      f1(r.finishS),
+      f1(r.searchWaitS),
+      f1(r.totalS),
+      Math.round(r.pagesPerS),
+      Object.entries(r.peakRssMb)
+        .map(([name, mb]) => `${name} ${mb}`)
+        .join(', '),
+      Math.round(r.distMb),
+      r.distFiles,
+      `${f1(r.toolHtmlGzipMedianKb)} / ${f1(r.toolHtmlGzipMaxKb)}`,
+      f1(r.toolJsGzipKb),
+    ]),
+  );
 }
 
 export function formatIncrementalTable(rows: BenchRow[]): string {
@@ -337,14 +358,21 @@ export function formatIncrementalTable(rows: BenchRow[]): string {
     'of full',
     'paths rendered (no change)',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const r of rows) {
-    const i = r.incremental;
-    lines.push(
-      `| ${[r.tools, f1(r.totalS), f1(i.oneServerS), `1/${(r.totalS / i.oneServerS).toFixed(1)}`, i.oneServerEdited, i.oneServerRendered, `${i.oneServerShardsIndexed} of ${i.shards}`, f1(i.noChangeS), `1/${(r.totalS / i.noChangeS).toFixed(1)}`, i.noChangeRendered].join(' | ')} |`,
-    );
-  }
-  return lines.join('\n');
+  return markdownTable(
+    header,
+    rows.map(({ tools, totalS, incremental: i }) => [
+      tools,
+      f1(totalS),
+      f1(i.oneServerS),
+      `1/${(totalS / i.oneServerS).toFixed(1)}`,
+      i.oneServerEdited,
+      i.oneServerRendered,
+      `${i.oneServerShardsIndexed} of ${i.shards}`,
+      f1(i.noChangeS),
+      `1/${(totalS / i.noChangeS).toFixed(1)}`,
+      i.noChangeRendered,
+    ]),
+  );
 }
 
 export function formatSearchTable(rows: BenchRow[]): string {
@@ -356,15 +384,18 @@ export function formatSearchTable(rows: BenchRow[]): string {
     'index KB fetched',
     'Critical filter: shown / in catalog.json',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const r of rows) {
-    const s = r.search;
-    // The query is a generated tool name; shown as code, with any pipe escaped for the table.
-    lines.push(
-      `| ${[r.tools, `\`${s.query.replace(/[|`]/g, '?')}\``, Math.round(s.firstResultMs), s.indexRequests, Math.round(s.indexKb), `${s.criticalShown} / ${s.criticalExpected}`].join(' | ')} |`,
-    );
-  }
-  return lines.join('\n');
+  return markdownTable(
+    header,
+    rows.map(({ tools, search: s }) => [
+      tools,
+      // A generated tool name, as code; a pipe or backtick would break the table.
+      `\`${s.query.replace(/[|`]/g, '?')}\``,
+      Math.round(s.firstResultMs),
+      s.indexRequests,
+      Math.round(s.indexKb),
+      `${s.criticalShown} / ${s.criticalExpected}`,
+    ]),
+  );
 }
 
 export function growthNote(rows: BenchRow[]): string {
