@@ -134,6 +134,12 @@ describe('incremental rebuilds', () => {
     rebuildMatchesClean();
   });
 
+  it('rebuilds into an output folder that was deleted, from the cache', () => {
+    rmSync(join(work, 'dist'), { recursive: true });
+    const { rendered, kept } = rebuildMatchesClean();
+    expect(kept).toBeGreaterThan(rendered);
+  });
+
   it('rebuilds everything when asked for a full build, with the same output', () => {
     const forced = buildSite({ contentDir, work, args: ['--full'] });
     expect(forced.status, forced.output).toBe(0);
