@@ -13,17 +13,17 @@ const decided = (policy: Policy, name: string) => {
 const cases: Array<{ what: string; policy: Policy; tools: string[] }> = [
   {
     what: '"*" hidden, one tool listed',
-    policy: { version: 1, default: 'deny', hide: ['*'], tools: { read_file: {} } },
+    policy: { version: '1', default: 'deny', hide: ['*'], tools: { read_file: {} } },
     tools: ['read_file', 'write_file'],
   },
   {
     what: 'default deny with tools named like object properties',
-    policy: { version: 1, default: 'deny', tools: { listed: {} } },
+    policy: { version: '1', default: 'deny', tools: { listed: {} } },
     tools: ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'listed'],
   },
   {
     what: 'default allow, one tool hidden by name',
-    policy: { version: 1, default: 'allow', hide: ['drop_table'], tools: {} },
+    policy: { version: '1', default: 'allow', hide: ['drop_table'], tools: {} },
     tools: ['drop_table', 'select'],
   },
 ];
