@@ -304,7 +304,7 @@ export function formatTable(rows: BenchRow[]): string {
     'pages',
     'generate s',
     'startup s',
-    'content sync s',
+    'content sync and catalogue read s',
     'bundle s',
     'render s',
     'search index s (overlaps render)',

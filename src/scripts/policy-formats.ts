@@ -11,8 +11,9 @@ export function writeExport(formats: HTMLElement, target: HTMLElement) {
   const code = target.querySelector('code');
   if (!shown || !code) return;
   // The tool the page is about, as the server names it (a bundle's formats are all written at build time).
-  const tool = formats.dataset['tool'];
-  if (tool === undefined) return;
+  const named = formats.dataset['tool'];
+  if (named === undefined) return;
+  const tool = JSON.parse(named) as string;
   const policy = JSON.parse(shown.textContent ?? '') as Policy;
   const result = exportFor(target.dataset['export'] as ExportId, { server: formats.dataset['server'] ?? '', policy, tools: [tool] });
   code.textContent = result.text;

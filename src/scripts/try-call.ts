@@ -17,8 +17,9 @@ class TryCall extends HTMLElement {
     const formats = this.closest('section')?.querySelector<HTMLElement>('.formats');
     const shown = formats?.querySelector('[data-format="policy-json"] pre');
     // The tool the page is about, as the server names it.
-    const tool = formats?.dataset['tool'];
-    if (!output || !input || !shown || tool === undefined) return;
+    const named = formats?.dataset['tool'];
+    if (!output || !input || !shown || named === undefined) return;
+    const tool = JSON.parse(named) as string;
     let policy: unknown;
     let args: unknown;
     try {
