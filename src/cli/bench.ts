@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { cpus, totalmem, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { generateCatalog } from '../lib/catalogue/generate.ts';
 import { probeSearch, type SearchProbe } from './search-probe.ts';
@@ -160,7 +161,9 @@ async function buildOnce(contentDir: string, work: string): Promise<BuildRun> {
   child.stdout.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) {
+    for (const coloured of lines) {
+      // Astro colours its log when it thinks the terminal can (CI=true does): read the text only.
+      const line = stripVTControlCharacters(coloured);
       if (/\((?:cached|restored)\)/.test(line)) kept++;
       else if (/├─ \S+ \(\+[\d.]+m?s\)/.test(line)) rendered++;
       else if (line.includes('search index:')) shardLine = line;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 import { recordReview } from '../../src/lib/catalogue/review-file.ts';
@@ -29,7 +30,9 @@ const editJson = (path: string, edit: (data: { tools: Array<Record<string, unkno
 };
 
 /** Pages Astro rendered, and pages it kept from the previous build, as its log reports them. */
-function renderCounts(output: string) {
+function renderCounts(log: string) {
+  // Astro colours its log when it thinks the terminal can (CI=true does): read the text only.
+  const output = stripVTControlCharacters(log);
   return {
     rendered: (output.match(/├─ \S+ \(\+\d+(?:\.\d+)?m?s\)/g) ?? []).length,
     kept: (output.match(/\((?:cached|restored)\)/g) ?? []).length,
@@ -124,7 +127,7 @@ describe('incremental rebuilds', () => {
       const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
       // Stopped once it renders server pages: the catalogue JSON is written, the tool pages are not yet.
       child.stdout.on('data', (chunk: Buffer) => {
-        if (/├─ \/servers\//.test(chunk.toString())) child.kill('SIGKILL');
+        if (/├─ \/servers\//.test(stripVTControlCharacters(chunk.toString()))) child.kill('SIGKILL');
       });
       child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`))));
     });
