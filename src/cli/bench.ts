@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { generateCatalog } from '../lib/catalogue/generate.ts';
+import { plainLine } from '../lib/text-safety/text.ts';
 import { probeSearch, type SearchProbe } from './search-probe.ts';
 
 /**
@@ -139,6 +140,18 @@ interface BuildRun {
   shards: number;
 }
 
+/**
+ * What one line of `astro build`'s log says about a path: rendered now, or kept from the
+ * previous build (cached in place, or restored from the cache). Astro colours its log when it
+ * thinks the terminal can (CI=true does), so only the text is read.
+ */
+export function astroLogLine(line: string): 'rendered' | 'kept' | undefined {
+  const text = stripVTControlCharacters(line);
+  if (/\((?:cached|restored)\)/.test(text)) return 'kept';
+  if (/├─ \S+ \(\+[\d.]+m?s\)/.test(text)) return 'rendered';
+  return undefined;
+}
+
 async function buildOnce(contentDir: string, work: string): Promise<BuildRun> {
   const timings = join(work, 'timings.json');
   const started = performance.now();
@@ -161,12 +174,11 @@ async function buildOnce(contentDir: string, work: string): Promise<BuildRun> {
   child.stdout.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
-    for (const coloured of lines) {
-      // Astro colours its log when it thinks the terminal can (CI=true does): read the text only.
-      const line = stripVTControlCharacters(coloured);
-      if (/\((?:cached|restored)\)/.test(line)) kept++;
-      else if (/├─ \S+ \(\+[\d.]+m?s\)/.test(line)) rendered++;
-      else if (line.includes('search index:')) shardLine = line;
+    for (const line of lines) {
+      const kind = astroLogLine(line);
+      if (kind === 'kept') kept++;
+      else if (kind === 'rendered') rendered++;
+      else if (line.includes('search index:')) shardLine = stripVTControlCharacters(line);
     }
   });
   let stderr = '';
@@ -391,8 +403,8 @@ export function formatSearchTable(rows: BenchRow[]): string {
     header,
     rows.map(({ tools, search: s }) => [
       tools,
-      // A generated tool name, as code; a pipe or backtick would break the table.
-      `\`${s.query.replace(/[|`]/g, '?')}\``,
+      // A tool name is untrusted: one line, hidden characters revealed, no pipe or backtick to break the table.
+      `\`${plainLine(s.query).replace(/[|`]/g, '?')}\``,
       Math.round(s.firstResultMs),
       s.indexRequests,
       Math.round(s.indexKb),

@@ -5,6 +5,7 @@ import type { CatalogTool } from '../schemas/tool.ts';
 import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
 import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../schemas/risk.ts';
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classification/classify.ts';
+import { fnv1a } from '../lib/text-safety/slug.ts';
 import { plainLine } from '../lib/text-safety/text.ts';
 import { effectiveClassification, toolPath, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
@@ -105,13 +106,6 @@ interface RingEntry {
   tool: Tool;
 }
 
-/** FNV-1a: a stable 32-bit position on a category's ring. */
-function ringPosition(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return hash;
-}
-
 const byRingPosition = (a: RingEntry, b: RingEntry) =>
   a.position - b.position || (a.tool.id < b.tool.id ? -1 : a.tool.id > b.tool.id ? 1 : 0);
 
@@ -192,10 +186,7 @@ async function build(): Promise<Catalog> {
   ])
     list.sort(byRiskThenName);
   const categoryRings = new Map(
-    [...byCategory].map(([category, list]) => [
-      category,
-      list.map((tool) => ({ position: ringPosition(tool.id), tool })).sort(byRingPosition),
-    ]),
+    [...byCategory].map(([category, list]) => [category, list.map((tool) => ({ position: fnv1a(tool.id), tool })).sort(byRingPosition)]),
   );
   const sameName = new Map([...byName].filter(([, list]) => new Set(list.map((t) => t.server)).size > 1));
   const riskCounts = countBy(
@@ -272,7 +263,7 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
   const ring = catalog.categoryRings.get(tool.category) ?? [];
   if (ring.length > 0 && elsewhere.length < limit) {
     // The tools after this one on the ring (the tool itself need not be on it: removed tools are not).
-    const self = { position: ringPosition(tool.id), tool };
+    const self = { position: fnv1a(tool.id), tool };
     let low = 0;
     let high = ring.length;
     while (low < high) {

@@ -33,11 +33,18 @@ export function pageKey(...inputs: unknown[]): string {
 /** A tool as another page shows it in a list: its record and its server's name. */
 const listed = (catalog: Catalog, tool: Tool) => [fingerprint(tool), catalog.serverBySlug.get(tool.server)?.name ?? null];
 
-/** What every page about one server renders from: the server and all its tools. */
+const serverKeys = new WeakMap<Server, string>();
+
+/** What every page about one server renders from: the server and all its tools (ten routes ask; computed once). */
 export function serverKey(catalog: Catalog, slug: string): string {
   const server = catalog.serverBySlug.get(slug)!;
-  const { active, removed } = catalog.byServer.get(slug)!;
-  return pageKey(fingerprint(server), active.map(fingerprint), removed.map(fingerprint));
+  let key = serverKeys.get(server);
+  if (key === undefined) {
+    const { active, removed } = catalog.byServer.get(slug)!;
+    key = pageKey(fingerprint(server), active.map(fingerprint), removed.map(fingerprint));
+    serverKeys.set(server, key);
+  }
+  return key;
 }
 
 /** A tool page: the tool, its server, its attack patterns' titles and the tools it lists as related. */

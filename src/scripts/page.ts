@@ -36,21 +36,17 @@ function setUpLazyFeatures() {
     if (!formats || !target || target.dataset['written']) return;
     void import('./policy-formats').then((m) => m.writeExport(formats, target));
   });
-  // The evaluator loads only when a reader opens the form.
+  // Try a call (the evaluator) and the composer (the exporters) load only when a reader opens them.
+  const onOpen: Array<[string, () => Promise<unknown>]> = [
+    ['[data-try-call]', () => import('./try-call').then((m) => m.defineTryCall())],
+    ['[data-composer]', () => import('./policy-composer').then((m) => m.definePolicyComposer())],
+  ];
   document.addEventListener(
     'toggle',
     (event) => {
       const details = event.target as HTMLDetailsElement;
-      if (details.matches?.('[data-try-call]') && details.open) void import('./try-call').then((m) => m.defineTryCall());
-    },
-    true,
-  );
-  // The composer and the exporters load only when a reader opens it.
-  document.addEventListener(
-    'toggle',
-    (event) => {
-      const details = event.target as HTMLDetailsElement;
-      if (details.matches?.('[data-composer]') && details.open) void import('./policy-composer').then((m) => m.definePolicyComposer());
+      if (!details.open) return;
+      for (const [selector, load] of onOpen) if (details.matches?.(selector)) void load();
     },
     true,
   );

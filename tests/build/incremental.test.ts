@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { astroLogLine } from '../../src/cli/bench.ts';
 import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 import { recordReview } from '../../src/lib/catalogue/review-file.ts';
 import { buildCommand, buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';
@@ -31,12 +32,8 @@ const editJson = (path: string, edit: (data: { tools: Array<Record<string, unkno
 
 /** Pages Astro rendered, and pages it kept from the previous build, as its log reports them. */
 function renderCounts(log: string) {
-  // Astro colours its log when it thinks the terminal can (CI=true does): read the text only.
-  const output = stripVTControlCharacters(log);
-  return {
-    rendered: (output.match(/├─ \S+ \(\+\d+(?:\.\d+)?m?s\)/g) ?? []).length,
-    kept: (output.match(/\((?:cached|restored)\)/g) ?? []).length,
-  };
+  const kinds = log.split('\n').map(astroLogLine);
+  return { rendered: kinds.filter((kind) => kind === 'rendered').length, kept: kinds.filter((kind) => kind === 'kept').length };
 }
 
 /** Rebuilds in place, builds the same content from clean, and expects the same output. */

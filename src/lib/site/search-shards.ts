@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LoadedServer } from '../catalogue/files.ts';
+import { fnv1a } from '../text-safety/slug.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
 
 /**
@@ -20,9 +21,7 @@ export function shardCount(tools: number): number {
 
 /** The shard a server's records belong to (FNV-1a of the slug). */
 export function shardOf(slug: string, count: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < slug.length; i++) hash = Math.imul(hash ^ slug.charCodeAt(i), 0x01000193) >>> 0;
-  return hash % count;
+  return fnv1a(slug) % count;
 }
 
 export interface SearchShard {

@@ -16,14 +16,19 @@ const RESERVED = new Set([
   ...Array.from({ length: 9 }, (_, i) => `lpt${i + 1}`),
 ]);
 
-/** 32-bit FNV-1a of the UTF-16 code units, in base 36: short, stable, dependency-free. */
-export function shortHash(text: string): string {
+/** 32-bit FNV-1a of the UTF-16 code units: stable across builds and machines, dependency-free. */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash.toString(36).padStart(7, '0');
+  return hash;
+}
+
+/** {@link fnv1a} in base 36: short enough for a slug. */
+export function shortHash(text: string): string {
+  return fnv1a(text).toString(36).padStart(7, '0');
 }
 
 /**
