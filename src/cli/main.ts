@@ -1,12 +1,17 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { ContentError } from '../lib/catalogue/files.ts';
-import type { ImportResult } from '../lib/catalogue/importer.ts';
-import { LiveImportError } from '../lib/catalogue/live-import.ts';
-import { generateCatalog } from '../lib/catalogue/generate.ts';
-import { runBench } from './bench.ts';
-import { runCheck } from './check.ts';
-import { runEval, runReview } from './review.ts';
-import { importFromSource, refreshCatalog, type SourceSpec } from './sources.ts';
+import { runBenchCommand } from './commands/bench.ts';
+import { runCheck } from './commands/check.ts';
+import { runEval } from './commands/eval.ts';
+import { runGenerate } from './commands/generate.ts';
+import { runImport } from './commands/import.ts';
+import { runRefresh } from './commands/refresh.ts';
+import { runReview } from './commands/review.ts';
+import { describeFailure, HelpRequested } from './errors.ts';
+
+/**
+ * The `atlas` CLI: usage and dispatch only. Each command is its own module in ./commands/
+ * (argv in, exit code out); shared option parsing is in ./options.ts, errors in ./errors.ts,
+ * developer tools (benchmark, static server, Chromium) in ./dev/.
+ */
 
 const USAGE = `Usage: atlas <command> [options]
 
@@ -60,232 +65,37 @@ Examples:
   npx atlas import --http https://mcp.example.com/mcp --header "Authorization: Bearer $TOKEN"
 `;
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-export function formatImportSummary(result: ImportResult): string {
-  const lines = [
-    `Imported ${result.slug} → ${result.file}`,
-    `  ${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed, ${result.unchanged} unchanged`,
-  ];
-  for (const { name, fields } of result.changed) lines.push(`  changed: ${JSON.stringify(name)} (${fields.join(', ')})`);
-  for (const name of result.removed) lines.push(`  removed: ${JSON.stringify(name)}`);
-  for (const clash of result.clashes) {
-    lines.push(
-      `  slug clash: ${JSON.stringify(clash.name)} and ${JSON.stringify(clash.clashesWith)} slug alike; ${JSON.stringify(clash.name)} gets /${clash.slug}/`,
-    );
-  }
-  return lines.join('\n');
-}
-
-export class UsageError extends Error {}
-/** Bad input data (a file, a field): exit 2 with the problem, without the usage text. */
-export class InputError extends Error {}
-
-function parseEnv(entries: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of entries) {
-    const eq = entry.indexOf('=');
-    const name = eq === -1 ? entry : entry.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env ${JSON.stringify(entry)}: expected KEY=VALUE or KEY`);
-    const value = eq === -1 ? process.env[name] : entry.slice(eq + 1);
-    if (value === undefined) throw new UsageError(`--env ${name}: not set in your environment`);
-    env[name] = value;
-  }
-  return env;
-}
-
-function parseHeaders(entries: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const entry of entries) {
-    const colon = entry.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(entry)}: expected "Name: value"`);
-    headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
-function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return 30_000;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${JSON.stringify(value)}: expected a number of seconds`);
-  return seconds * 1000;
-}
-
-const contentDirFrom = (value: string | undefined) => value ?? process.env['ATLAS_CONTENT'] ?? 'content';
-
-/** Options `import` and `refresh` share. */
-const COMMON_OPTIONS = {
-  content: { type: 'string' as const },
-  header: { type: 'string' as const, multiple: true as const, default: [] as string[] },
-  timeout: { type: 'string' as const },
-  help: { type: 'boolean' as const, short: 'h' },
-} satisfies ParseArgsOptionsConfig;
-
-async function runImport(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      file: { type: 'string' },
-      stdio: { type: 'string' },
-      http: { type: 'string' },
-      server: { type: 'string' },
-      env: { type: 'string', multiple: true, default: [] },
-      ...COMMON_OPTIONS,
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const given = [values.file, values.stdio, values.http].filter((v) => v !== undefined);
-  if (given.length !== 1) throw new UsageError('give exactly one source: --file, --stdio or --http');
-  const spec: SourceSpec = values.file
-    ? { kind: 'file', file: values.file }
-    : values.stdio
-      ? { kind: 'stdio', commandLine: values.stdio, env: parseEnv(values.env) }
-      : { kind: 'http', url: values.http!, headers: parseHeaders(values.header) };
-  const result = await importFromSource(spec, {
-    contentDir: contentDirFrom(values.content),
-    slug: values.server,
-    timeoutMs: parseTimeout(values.timeout),
-    today: today(),
-  });
-  process.stdout.write(`${formatImportSummary(result)}\n`);
-  return 0;
-}
-
-function positiveInt(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive whole number`);
-  return n;
-}
-
-async function runGenerate(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { tools: { type: 'string' }, servers: { type: 'string' }, seed: { type: 'string', default: '1' }, out: { type: 'string' } },
-    strict: true,
-  });
-  if (!values.out) throw new UsageError('give --out <dir>');
-  const tools = positiveInt('tools', values.tools);
-  const servers = positiveInt('servers', values.servers);
-  if (servers > tools) throw new UsageError('--servers cannot exceed --tools');
-  const started = performance.now();
-  const result = generateCatalog({ tools, servers, seed: Number(values.seed), out: values.out });
-  process.stdout.write(
-    `Generated ${result.tools} tools over ${result.servers} servers in ${values.out} (${((performance.now() - started) / 1000).toFixed(1)}s)\n`,
-  );
-  return 0;
-}
-
-async function runBenchCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sizes: { type: 'string', default: '1000,5000,31000' },
-      seed: { type: 'string', default: '1' },
-      out: { type: 'string', default: 'bench-out' },
-      results: { type: 'string' },
-    },
-    strict: true,
-  });
-  const sizes = values.sizes.split(',').map((size) => positiveInt('sizes', size.trim()));
-  const report = await runBench({
-    sizes,
-    // Public catalogues hold about 4,600 servers for 31,000 tools.
-    serversPerTool: 4600 / 31000,
-    seed: Number(values.seed),
-    out: values.out,
-    results: values.results,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(`\n${report}`);
-  return 0;
-}
-
-async function runRefresh(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: COMMON_OPTIONS,
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const report = await refreshCatalog({
-    contentDir: contentDirFrom(values.content),
-    timeoutMs: parseTimeout(values.timeout),
-    today: today(),
-    env: process.env,
-    headers: parseHeaders(values.header),
-    progress: (line) => process.stderr.write(`${line}\n`),
-  });
-  const total = (key: 'added' | 'changed' | 'removed') => report.refreshed.reduce((sum, r) => sum + r.result[key].length, 0);
-  const lines = [
-    '',
-    `Refreshed ${report.refreshed.length} server${report.refreshed.length === 1 ? '' : 's'}: ${total('added')} tools added, ${total('changed')} changed, ${total('removed')} removed.`,
-  ];
-  for (const { slug, result } of report.refreshed) {
-    for (const { name, fields } of result.changed) lines.push(`  ${slug}: changed ${JSON.stringify(name)} (${fields.join(', ')})`);
-  }
-  if (report.skipped.length > 0)
-    lines.push(`Skipped ${report.skipped.length}: ${report.skipped.map((s) => `${s.slug} (${s.reason})`).join(', ')}`);
-  if (report.failed.length > 0) {
-    lines.push(`Failed ${report.failed.length}:`);
-    for (const { slug, reason } of report.failed) lines.push(`  ${slug}: ${reason.replace(/\n/g, '\n    ')}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
-  return report.failed.length > 0 ? 1 : 0;
-}
+const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
+  import: runImport,
+  refresh: runRefresh,
+  check: runCheck,
+  eval: runEval,
+  review: runReview,
+  generate: runGenerate,
+  bench: runBenchCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`atlas: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    return 2;
+  }
   try {
-    switch (command) {
-      case 'import':
-        return await runImport(rest);
-      case 'refresh':
-        return await runRefresh(rest);
-      case 'generate':
-        return await runGenerate(rest);
-      case 'check':
-        return runCheck(rest);
-      case 'eval':
-        return runEval(rest, contentDirFrom);
-      case 'review':
-        return runReview(rest, contentDirFrom, today());
-      case 'bench':
-        return await runBenchCommand(rest);
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        process.stderr.write(`atlas: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-        return 2;
-    }
+    return await run(rest);
   } catch (error) {
-    if (error instanceof ContentError || error instanceof LiveImportError) {
-      process.stderr.write(`atlas ${command}: ${error.message}\n`);
-      return 1;
+    if (error instanceof HelpRequested) {
+      process.stdout.write(USAGE);
+      return 0;
     }
-    if (error instanceof InputError) {
-      process.stderr.write(`atlas ${command}: ${error.message}\n`);
-      return 2;
-    }
-    if (
-      error instanceof UsageError ||
-      (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
-    ) {
-      process.stderr.write(`atlas ${command}: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw error;
+    const failure = describeFailure(command, error, USAGE);
+    if (!failure) throw error;
+    process.stderr.write(failure.stderr);
+    return failure.exitCode;
   }
 }

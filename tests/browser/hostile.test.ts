@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../src/cli/chromium.ts';
+import { launchChromium } from '../../src/cli/dev/chromium.ts';
 import { POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, importHostileCorpus } from '../helpers/site.ts';
-import { serveSite } from '../../src/cli/serve.ts';
+import { serveSite } from '../../src/cli/dev/serve.ts';
 
 let browser: Browser;
 let site: Awaited<ReturnType<typeof serveSite>>;

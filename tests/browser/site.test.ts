@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../src/cli/chromium.ts';
+import { launchChromium } from '../../src/cli/dev/chromium.ts';
 import { POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
@@ -14,7 +14,7 @@ import { generateCatalog } from '../../src/lib/catalogue/generate.ts';
 import { readCatalog, type LoadedServer } from '../../src/lib/catalogue/files.ts';
 import { searchShards, shardOf } from '../../src/lib/site/search-shards.ts';
 import { brokenLinks, buildSite, fixtureCatalog } from '../helpers/site.ts';
-import { serveSite } from '../../src/cli/serve.ts';
+import { serveSite } from '../../src/cli/dev/serve.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

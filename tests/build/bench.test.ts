@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBench } from '../../src/cli/bench.ts';
+import { runBench } from '../../src/cli/dev/bench.ts';
 
 // The benchmark's figures are judged by reading them, not here; this only checks the
 // command produces its table from a real build.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { astroLogLine } from '../../src/cli/bench.ts';
+import { astroLogLine } from '../../src/cli/dev/bench.ts';
 import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 import { recordReview } from '../../src/lib/catalogue/review-file.ts';
 import { buildCommand, buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { plainLine } from '../lib/text-safety/text.ts';
-import { catalogIndexSchema, catalogShardSchema } from '../schemas/outputs.ts';
+import { plainLine } from '../../lib/text-safety/text.ts';
+import { catalogIndexSchema, catalogShardSchema } from '../../schemas/outputs.ts';
 import { launchChromium } from './chromium.ts';
 import { serveSite } from './serve.ts';
 

@@ -1,44 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readCatalog } from '../lib/catalogue/files.ts';
-import { parseReviewTarget, recordReview } from '../lib/catalogue/review-file.ts';
-import { formatAgreement, labelSetSchema, measureAgreement } from '../lib/classification/agreement.ts';
-import type { ToolDefinition } from '../lib/classification/classify.ts';
-import { REVIEW_REASON_LABELS, reviewNeeds, type ReviewReason } from '../lib/classification/review.ts';
-import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, RISK_LEVELS, type Category, type Risk } from '../schemas/risk.ts';
-import { InputError, UsageError } from './main.ts';
-
-type ContentDirFrom = (value: string | undefined) => string;
-
-/** `atlas eval`: agreement of the classifier with a hand-labelled set. */
-export function runEval(argv: string[], contentDirFrom: ContentDirFrom): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: { labels: { type: 'string' }, content: { type: 'string' }, json: { type: 'boolean' }, brief: { type: 'boolean' } },
-    strict: true,
-  });
-  if (!values.labels) throw new UsageError('give --labels <file>');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(values.labels, 'utf8'));
-  } catch (error) {
-    throw new InputError(`--labels ${values.labels}: ${(error as Error).message}`);
-  }
-  const parsed = labelSetSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(
-      `${values.labels}: entry ${JSON.stringify(String(issue.path[0] ?? ''))} › ${issue.path.slice(1).join('.')}: ${issue.message}`,
-    );
-  }
-  const definitions = new Map<string, ToolDefinition>();
-  for (const server of readCatalog(contentDirFrom(values.content))) {
-    for (const tool of server.tools) definitions.set(`${server.server.slug}/${tool.name}`, tool);
-  }
-  const report = measureAgreement(parsed.data, definitions);
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatAgreement(report, { evidence: !values.brief }));
-  return 0;
-}
+import { readCatalog } from '../../lib/catalogue/files.ts';
+import { parseReviewTarget, recordReview } from '../../lib/catalogue/review-file.ts';
+import { REVIEW_REASON_LABELS, reviewNeeds, type ReviewReason } from '../../lib/classification/review.ts';
+import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, RISK_LEVELS, type Category, type Risk } from '../../schemas/risk.ts';
+import { UsageError } from '../errors.ts';
+import { contentDirFrom, today } from '../options.ts';
 
 function parseSetting(entries: readonly string[]): { category: Category; risk: Risk } {
   const setting: Partial<{ category: Category; risk: Risk }> = {};
@@ -54,7 +20,7 @@ function parseSetting(entries: readonly string[]): { category: Category; risk: R
 }
 
 /** `atlas review`: the review queue, or a person's decision recorded in the catalogue. */
-export function runReview(argv: string[], contentDirFrom: ContentDirFrom, today: string): number {
+export function runReview(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -76,7 +42,7 @@ export function runReview(argv: string[], contentDirFrom: ContentDirFrom, today:
     if (set && !values.reason) throw new UsageError('--set needs --reason "<why>"');
     if (!set && positionals.length > 0)
       throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}; category=… and risk=… go with --set`);
-    const { file, tool } = recordReview(contentDir, target, { on: today, ...(set ? { set } : {}), reason: values.reason });
+    const { file, tool } = recordReview(contentDir, target, { on: today(), ...(set ? { set } : {}), reason: values.reason });
     const review = tool.review!;
     process.stdout.write(
       `${review.decision === 'set' ? 'Set' : 'Accepted'} ${JSON.stringify(tool.name)}: ${CATEGORY_LABELS[review.category]} / ${RISK_LABELS[review.risk]} (reviewed on ${review.on}) → ${file}\n`,

@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { generateCatalog } from '../lib/catalogue/generate.ts';
-import { plainLine } from '../lib/text-safety/text.ts';
+import { generateCatalog } from '../../lib/catalogue/generate.ts';
+import { plainLine } from '../../lib/text-safety/text.ts';
 import { probeSearch, type SearchProbe } from './search-probe.ts';
 
 /**
@@ -14,7 +14,7 @@ import { probeSearch, type SearchProbe } from './search-probe.ts';
  * process, and measure phases, peak memory of every process, and page weight.
  */
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface BenchRow {
   tools: number;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { countersAfter } from '../lib/policy/examples.ts';
-import { evaluate } from '../lib/policy/evaluate.ts';
-import { conditionPurpose } from '../lib/policy/patterns.ts';
-import { policySchema } from '../schemas/policy.ts';
-import { InputError, UsageError } from './main.ts';
+import { countersAfter } from '../../lib/policy/examples.ts';
+import { evaluate } from '../../lib/policy/evaluate.ts';
+import { conditionPurpose } from '../../lib/policy/patterns.ts';
+import { policySchema } from '../../schemas/policy.ts';
+import { InputError, UsageError } from '../errors.ts';
 
 /**
  * `atlas check`: decides one call against a policy file, as a gateway would.
