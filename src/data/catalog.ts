@@ -185,6 +185,8 @@ async function build(): Promise<Catalog> {
     reviewQueue,
   ])
     list.sort(byRiskThenName);
+  // Tools whose policy fails closed come first: a person's decision is what unlocks them.
+  reviewQueue.sort((a, b) => Number(Boolean(b.treatment)) - Number(Boolean(a.treatment)));
   const categoryRings = new Map(
     [...byCategory].map(([category, list]) => [category, list.map((tool) => ({ position: fnv1a(tool.id), tool })).sort(byRingPosition)]),
   );
@@ -280,7 +282,7 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
 }
 
 export function toolPolicyInput(tool: Tool) {
-  return { name: tool.name, category: tool.category, risk: tool.risk, arguments: tool.arguments };
+  return { name: tool.name, category: tool.category, risk: tool.risk, arguments: tool.arguments, treatment: tool.treatment };
 }
 
 /**

@@ -72,6 +72,19 @@ export const evidenceSchema = z.strictObject({
   suggests: categorySchema.optional(),
 });
 
+/**
+ * How the recommended policy treats a tool until a person reviews it, when the name, the
+ * description, the arguments or an annotation read it as more dangerous than its category
+ * (rubric, convention 13: fail closed).
+ */
+export const treatmentSchema = z.strictObject({
+  category: categorySchema,
+  risk: riskSchema,
+  /** Which pieces of the definition support the more severe reading. */
+  reasons: z.array(z.string().min(1)).min(1, 'must give at least one reason'),
+});
+export type Treatment = z.infer<typeof treatmentSchema>;
+
 /** What the classifier decided, regenerated on every import. */
 export const classificationSchema = z.strictObject({
   category: categorySchema,
@@ -86,6 +99,8 @@ export const classificationSchema = z.strictObject({
   /** Where the name, description, arguments and annotations point to different categories. */
   disagreements: z.array(z.string()).default([]),
   attackPatterns: z.array(attackIdSchema).default([]),
+  /** Present only when the policy must fail closed: a more severe reading than the category. */
+  treatment: treatmentSchema.optional(),
 });
 
 const isoDate = z.iso.date({ error: 'must be a date like 2026-11-21' });

@@ -67,6 +67,8 @@ export function runReview(argv: string[]): number {
       });
     }
   }
+  // Tools whose policy fails closed first (a stable sort keeps the catalogue order otherwise).
+  rows.sort((a, b) => Number(b.reasons.includes('fails-closed')) - Number(a.reasons.includes('fails-closed')));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;

@@ -4,6 +4,7 @@ import { serverFileSchema, serverSlugSchema, type ServerFile, type ServerMeta, t
 import { DEFINITION_FIELDS, mcpToolSchema, type CatalogTool, type McpTool, type ToolHistory } from '../../schemas/tool.ts';
 import { ContentError, parseServerFile, problemsFromIssues, type ContentProblem } from './files.ts';
 import { classifyTool, isRecord } from '../classification/classify.ts';
+import { marksEveryChangingToolDestructive } from '../classification/fail-closed.ts';
 import { definitionHash, fieldHashes } from './definition-hash.ts';
 import { assignSlugs, baseSlug } from '../text-safety/slug.ts';
 
@@ -159,6 +160,8 @@ export function mergeImport(
   const added: string[] = [];
   const changed: Array<{ name: string; fields: string[] }> = [];
   let unchanged = 0;
+  // A hint every changing tool of the server carries tells one tool from no other (rubric, convention 5).
+  const serverContext = { destructiveHintOnEveryChangingTool: marksEveryChangingToolDestructive(incoming) };
 
   const tools: CatalogTool[] = incoming.map((definition) => {
     const before = previous.get(definition.name);
@@ -189,7 +192,7 @@ export function mergeImport(
       unchanged++;
       history = { hash, firstSeen: before.history.firstSeen, changes: before.history.changes };
     }
-    const tool: CatalogTool = { ...definition, classification: classifyTool(definition), history };
+    const tool: CatalogTool = { ...definition, classification: classifyTool(definition, serverContext), history };
     if (before?.slug) tool.slug = before.slug;
     if (before?.overrides) tool.overrides = before.overrides;
     if (before?.review) tool.review = before.review;

@@ -2,6 +2,7 @@ import { z } from 'astro/zod';
 import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, RISK_LEVELS, type Category, type Risk } from '../../schemas/risk.ts';
 import type { Evidence } from '../../schemas/tool.ts';
 import { classifyTool, type ToolDefinition } from './classify.ts';
+import { marksEveryChangingToolDestructive, type ServerContext } from './fail-closed.ts';
 
 /** A hand label from a labelled set: `"<server>/<tool>": {category, risk, why}`, categories and risks capitalised. */
 const labelSchema = z.object({
@@ -54,6 +55,22 @@ export interface AgreementReport {
 const grid = <K extends string>(keys: readonly K[]): Record<K, Record<K, number>> =>
   Object.fromEntries(keys.map((a) => [a, Object.fromEntries(keys.map((b) => [b, 0]))])) as Record<K, Record<K, number>>;
 
+/** The server part of a `<server>/<tool>` key. */
+export const serverOf = (key: string) => key.slice(0, key.indexOf('/'));
+
+/** Each server's context, from all its tools, as the importer computes it. */
+function serverContexts(definitions: ReadonlyMap<string, ToolDefinition>): Map<string, ServerContext> {
+  const byServer = new Map<string, ToolDefinition[]>();
+  for (const [key, definition] of definitions) {
+    const list = byServer.get(serverOf(key));
+    if (list) list.push(definition);
+    else byServer.set(serverOf(key), [definition]);
+  }
+  return new Map(
+    [...byServer].map(([server, tools]) => [server, { destructiveHintOnEveryChangingTool: marksEveryChangingToolDestructive(tools) }]),
+  );
+}
+
 /** Classifies every labelled tool found in `definitions` (keyed like the labels) and measures agreement. */
 export function measureAgreement(labels: LabelSet, definitions: ReadonlyMap<string, ToolDefinition>): AgreementReport {
   const report: AgreementReport = {
@@ -66,13 +83,14 @@ export function measureAgreement(labels: LabelSet, definitions: ReadonlyMap<stri
     disagreements: [],
     missing: [],
   };
+  const contexts = serverContexts(definitions);
   for (const [key, expected] of Object.entries(labels)) {
     const definition = definitions.get(key);
     if (!definition) {
       report.missing.push(key);
       continue;
     }
-    const got = classifyTool(definition);
+    const got = classifyTool(definition, contexts.get(serverOf(key)));
     report.total++;
     report.confusion[expected.category][got.category]++;
     report.riskConfusion[expected.risk][got.risk]++;

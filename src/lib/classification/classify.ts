@@ -13,6 +13,8 @@ import {
   COMPOUND_VERBS,
   DESCRIPTION_PHRASES,
   DESTRUCTIVE_FLAG_WORDS,
+  ENDED_OBJECTS,
+  ENDING_VERBS,
   EPHEMERAL_OBJECTS,
   FINANCIAL_NOUNS,
   IRREVERSIBLE_PATTERN,
@@ -39,7 +41,8 @@ import {
   WHOLESALE_OVERWRITE_PATTERN,
   type ArgumentKind,
 } from './lexicon.ts';
-import { firstSentence, verbStems, words } from './words.ts';
+import { failClosedTreatment, type ServerContext, type SevereReading } from './fail-closed.ts';
+import { firstSentence, verbObject, verbStems, words } from './words.ts';
 
 /** The definition fields the classifier reads. */
 export type ToolDefinition = Pick<McpTool, 'name' | 'title' | 'description' | 'inputSchema' | 'annotations'>;
@@ -168,7 +171,7 @@ const quote = (text: string) => `“${text}”`;
  * most severe thing it can do. Annotations are hints: they never vote, and where they
  * disagree the disagreement is recorded as a conflict.
  */
-export function classifyTool(tool: ToolDefinition): Classification {
+export function classifyTool(tool: ToolDefinition, context: ServerContext = {}): Classification {
   const evidence: Evidence[] = [];
   const scores: Record<Category, number> = { read: 0, write: 0, execute: 0, destructive: 0, financial: 0 };
   const vote = (category: Category, weight: number) => {
@@ -255,6 +258,17 @@ export function classifyTool(tool: ToolDefinition): Classification {
     evidence.push({ kind: 'default', match: '', detail: 'No verb, phrase, argument or annotation pointed to a side effect.' });
   }
   const nameAndLead = [...nameWords, ...leadWords];
+  // What the tool acts on: the objects of the name's verbs and of the description's leading verb
+  // (the whole name when it has no verb). Conventions that lower a category check these words only.
+  const actedOn: string[] = [];
+  nameWords.forEach((word, index) => {
+    if (!verbCategory(word)) return;
+    const object = verbObject(nameWords, index);
+    // A verb-last name (`issue_read`, `usage_stats`) acts on the words before its verb.
+    actedOn.push(...(object.length > 0 ? object : nameWords.slice(0, index)));
+  });
+  if (nameVerbs.length === 0) actedOn.push(...nameWords);
+  if (leadVerb) actedOn.push(...verbObject(leadWords, 0));
 
   // 5. Conventions that settle close cases (../shared/docs/classification-rubric.md).
   // Execution needs code the caller supplies: "execute a prompt technique" runs nothing.
@@ -287,7 +301,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
   }
   // Convention 2: the server's own bookkeeping (capture on/off, the active page) is a Read.
   const bookkeepingSwitch =
-    nameVerbs.some((v) => BOOKKEEPING_SWITCH_VERBS.has(v.verb)) && nameAndLead.some((word) => BOOKKEEPING_OBJECTS.has(word));
+    nameVerbs.some((v) => BOOKKEEPING_SWITCH_VERBS.has(v.verb)) && actedOn.some((word) => BOOKKEEPING_OBJECTS.has(word));
   const activeTarget = ACTIVE_TARGET_PATTERN.exec(lead);
   if ((category === 'write' || category === 'destructive') && (bookkeepingSwitch || activeTarget)) {
     settle(
@@ -321,8 +335,19 @@ export function classifyTool(tool: ToolDefinition): Classification {
       'Accepting, rejecting or flattening tracked changes discards text and its revision record for good (rubric, convention 1).',
     );
   }
+  // Convention 11: ending a process, session or connection loses only running state.
+  const endsRunningState =
+    [...nameVerbs, ...(leadVerb ? [leadVerb] : [])].some((v) => ENDING_VERBS.has(v.verb)) &&
+    actedOn.some((word) => ENDED_OBJECTS.has(word));
+  if (category === 'destructive' && endsRunningState && !IRREVERSIBLE_PATTERN.test(description)) {
+    settle(
+      'write',
+      nameWords.join(' '),
+      'It ends a process, session or connection, which loses only running state: a Write (rubric, convention 11).',
+    );
+  }
   if (category === 'destructive' && !revision) {
-    const ephemeral = nameAndLead.find((word) => EPHEMERAL_OBJECTS.has(word));
+    const ephemeral = actedOn.find((word) => EPHEMERAL_OBJECTS.has(word));
     const keeps = KEEPS_CONTENT_PATTERN.exec(description);
     const tracked = TRACKED_CHANGE_PATTERN.exec(description);
     const trackingCanBeOff = Object.keys(properties).some((name) => /^track(ed|_?changes)?$/i.test(name));
@@ -368,7 +393,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
       // A model call's "fix" or "generate" comes back as text; only loss or money would count.
       if (modelCall && SEVERITY[hit.category] < SEVERITY.destructive) continue;
       let offered: Category = hit.category === 'execute' && !codeArgument ? 'write' : hit.category;
-      if (offered === 'destructive' && nameAndLead.some((word) => EPHEMERAL_OBJECTS.has(word))) offered = 'write';
+      if (offered === 'destructive' && actedOn.some((word) => EPHEMERAL_OBJECTS.has(word))) offered = 'write';
       evidence.push({
         kind: 'argument',
         match: `${name}: ${value}`,
@@ -447,8 +472,39 @@ export function classifyTool(tool: ToolDefinition): Classification {
     }
   }
 
-  // 8. Annotations: hints from an untrusted server. They never vote; they show agreement or a conflict.
+  // 8. Fail closed (convention 13): readings more severe than the category, from the name, the
+  // description and the annotations. The category stays the best judgement; the policy uses these.
   const hints = tool.annotations ?? {};
+  const readings: SevereReading[] = [];
+  // A removal the rubric itself defines by its object (a captured buffer, a wrapper that keeps its
+  // content, a tracked deletion, an ending process) is not a delete however the verb reads.
+  const definedByItsObject =
+    actedOn.some((word) => EPHEMERAL_OBJECTS.has(word)) ||
+    endsRunningState ||
+    KEEPS_CONTENT_PATTERN.test(description) ||
+    (TRACKED_CHANGE_PATTERN.test(description) && !Object.keys(properties).some((name) => /^track(ed|_?changes)?$/i.test(name)));
+  const severeNameVerb = nameVerbs.find((v) => v.category === 'destructive');
+  if (severeNameVerb && !definedByItsObject) {
+    readings.push({
+      category: 'destructive',
+      reason: `Its name says ${quote(severeNameVerb.verb)}, and no convention names what it removes as temporary.`,
+    });
+  }
+  if (leadVerb?.category === 'destructive' && !definedByItsObject) {
+    readings.push({ category: 'destructive', reason: `Its description opens with ${quote(leadWord!)}.` });
+  }
+  const moneyNameVerb = nameVerbs.find((v) => MONEY_VERBS.has(v.verb));
+  if (moneyNameVerb) readings.push({ category: 'financial', reason: `Its name says ${quote(moneyNameVerb.verb)}, which moves money.` });
+  if (hints.destructiveHint === true && !context.destructiveHintOnEveryChangingTool) {
+    readings.push({
+      category: 'destructive',
+      reason:
+        'The server annotates it destructiveHint: true, more danger than the definition shows; the hint holds until a person checks it.',
+    });
+  }
+  const treatment = failClosedTreatment(category, readings);
+
+  // 9. Annotations: hints from an untrusted server. They never vote; they show agreement or a conflict.
   if (hints.destructiveHint === true) {
     evidence.push({
       kind: 'annotation',
@@ -583,7 +639,7 @@ export function classifyTool(tool: ToolDefinition): Classification {
     instructions,
   });
 
-  return { category, risk, confidence, rationale, evidence, conflicts, disagreements, attackPatterns };
+  return { category, risk, confidence, rationale, evidence, conflicts, disagreements, attackPatterns, ...(treatment ? { treatment } : {}) };
 }
 
 /** Top-level argument schemas, by name. */

@@ -1,6 +1,6 @@
 import type { AttackId } from '../../schemas/attack.ts';
 import type { Category, Risk } from '../../schemas/risk.ts';
-import type { CatalogTool } from '../../schemas/tool.ts';
+import type { CatalogTool, Treatment } from '../../schemas/tool.ts';
 
 export type OverriddenField = 'category' | 'risk' | 'rationale' | 'attackPatterns';
 
@@ -10,6 +10,12 @@ export interface EffectiveClassification {
   rationale: string[];
   attackPatterns: AttackId[];
   overridden: OverriddenField[];
+  /**
+   * The fail-closed reading the recommended policy uses until a person decides (rubric,
+   * convention 13); undefined once a hand override or a review sets the category, or when no
+   * piece of the definition reads the tool as more dangerous than its category.
+   */
+  treatment: Treatment | undefined;
   /** A person's reviewed decision, if any, and whether the definition has changed since. */
   reviewed: { on: string; decision: 'accepted' | 'set'; reason: string | undefined; stale: boolean } | undefined;
 }
@@ -30,6 +36,7 @@ export function effectiveClassification(
     rationale: overrides?.rationale ? [overrides.rationale] : c.rationale,
     attackPatterns: [...new Set([...c.attackPatterns, ...(overrides?.attackPatterns ?? [])])],
     overridden,
+    treatment: overrides?.category || overrides?.risk || review ? undefined : c.treatment,
     reviewed: review && {
       on: review.on,
       decision: review.decision,

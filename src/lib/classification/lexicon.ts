@@ -475,7 +475,9 @@ export const ACTIVE_TARGET_PATTERN =
 
 /**
  * Things a destructive verb can clear without loss the rubric counts (conventions 2 and 3):
- * captured buffers, derived output, browser-session rules and formatting. Clearing them is a Write.
+ * captured buffers, derived output, browser-session interception rules and formatting. Clearing them
+ * is a Write. Only kinds of thing the rubric names: a route, a trigger or a filter may be stored
+ * configuration of a service, and deleting that is a delete (convention 10).
  */
 export const EPHEMERAL_OBJECTS = new Set([
   'log',
@@ -493,12 +495,6 @@ export const EPHEMERAL_OBJECTS = new Set([
   'intercept',
   'intercepts',
   'interception',
-  'route',
-  'routes',
-  'listener',
-  'listeners',
-  'handler',
-  'handlers',
   'highlight',
   'highlights',
   'selection',
@@ -510,10 +506,29 @@ export const EPHEMERAL_OBJECTS = new Set([
   'popups',
   'breakpoint',
   'breakpoints',
-  'hyperlink',
-  'bookmark',
-  'filter',
-  'filters',
+]);
+
+/**
+ * What ending loses only running state (rubric, convention 11): a process, a session, a
+ * connection. Killing or terminating one is a Write, not a delete.
+ */
+export const ENDING_VERBS = new Set(['kill', 'terminate', 'close', 'stop', 'end', 'exit', 'quit', 'disconnect', 'interrupt']);
+export const ENDED_OBJECTS = new Set([
+  'process',
+  'processes',
+  'pid',
+  'session',
+  'sessions',
+  'connection',
+  'connections',
+  'terminal',
+  'terminals',
+  'shell',
+  'tab',
+  'tabs',
+  'page',
+  'browser',
+  'subprocess',
 ]);
 
 /** A removal that keeps the content it wrapped: "keeping its content in place", "content flows into". */

@@ -1,12 +1,14 @@
 import type { Category, Risk } from '../../schemas/risk.ts';
 import type { CatalogTool, Review } from '../../schemas/tool.ts';
+import { describeTreatment } from './fail-closed.ts';
 
 /** Below this confidence a person should look at the classification. */
 export const LOW_CONFIDENCE = 0.6;
 
-export type ReviewReason = 'definition-changed' | 'low-confidence' | 'evidence-disagrees' | 'annotations-conflict';
+export type ReviewReason = 'fails-closed' | 'definition-changed' | 'low-confidence' | 'evidence-disagrees' | 'annotations-conflict';
 
 export const REVIEW_REASON_LABELS: Record<ReviewReason, string> = {
+  'fails-closed': 'treated as more dangerous than its category until reviewed',
   'definition-changed': 'definition changed since it was reviewed',
   'low-confidence': 'low confidence',
   'evidence-disagrees': 'evidence disagrees',
@@ -34,6 +36,10 @@ export function reviewNeeds(tool: Pick<CatalogTool, 'classification' | 'review' 
   }
   const reasons: ReviewReason[] = [];
   const details: string[] = [];
+  if (c.treatment) {
+    reasons.push('fails-closed');
+    details.push(describeTreatment(c.treatment));
+  }
   if (c.confidence < LOW_CONFIDENCE) {
     reasons.push('low-confidence');
     details.push(`Confidence ${c.confidence.toFixed(2)}: the evidence does not clearly point one way.`);

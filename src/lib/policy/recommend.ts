@@ -25,6 +25,8 @@ export interface PolicyTool {
   category: Category;
   risk: Risk;
   arguments: readonly ArgumentFinding[];
+  /** A more severe reading the policy uses until a person reviews the tool (fail closed). */
+  treatment?: { category: Category; risk: Risk } | undefined;
 }
 
 /** Calls per window for an allowed tool, by category and risk. */
@@ -100,8 +102,9 @@ function ruleWith(tool: PolicyTool, rate: { max: number; window: LimitWindow }, 
 }
 
 /** Whether the recommendation hides the tool rather than allowing it under a rule. */
-export function isHiddenByDefault(tool: Pick<PolicyTool, 'category' | 'risk'>): boolean {
-  return tool.category === 'destructive' || tool.category === 'financial' || tool.risk === 'critical';
+export function isHiddenByDefault(tool: Pick<PolicyTool, 'category' | 'risk' | 'treatment'>): boolean {
+  const { category, risk } = tool.treatment ?? tool;
+  return category === 'destructive' || category === 'financial' || risk === 'critical';
 }
 
 /** The recommended rule for a tool, or `undefined` when the recommendation is to hide it. */
