@@ -47,6 +47,8 @@ export interface Tool extends Omit<ToolData, 'overrides' | 'review'> {
   overridden: OverriddenField[];
   /** A person's reviewed decision, if any. */
   reviewed: EffectiveClassification['reviewed'];
+  /** The more severe reading the recommended policy uses until a person reviews it (fail closed). */
+  treatment: EffectiveClassification['treatment'];
   notes: string | undefined;
   arguments: ArgumentFinding[];
   removed: boolean;
