@@ -5,6 +5,7 @@ import { runGenerate } from './commands/generate.ts';
 import { runImport } from './commands/import.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { runReview } from './commands/review.ts';
+import { runScan } from './commands/scan.ts';
 import { describeFailure, HelpRequested } from './errors.ts';
 
 /**
@@ -29,6 +30,14 @@ Commands:
   refresh  Re-import every server whose recorded source can be re-run, then report.
            Options: --timeout, --header (for HTTP servers that need one); stdio servers get
            the environment variables they were imported with from your environment.
+
+  scan     [--config <file>]… [--project <dir>] [--content <dir>] [--json] [--trust-project] [--no-start]
+           Find the MCP client configs of the user and the project (Claude Desktop, Claude Code,
+           Cursor, VS Code, Windsurf, Gemini CLI, Codex), list each server (variable and header
+           names, never values), import each live into the catalogue and print its risk summary.
+           --config scans only the files given. Servers of the project's own configs start only
+           with --trust-project; --no-start lists without starting anything. Exit 1 if a config
+           could not be read or a server failed.
 
   check    --policy <file> --tool <name> [--args '<json>'] [--prior N] [--json]
            Decide one call against a policy file as a gateway would, and say why.
@@ -71,6 +80,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   check: runCheck,
   eval: runEval,
   review: runReview,
+  scan: runScan,
   generate: runGenerate,
   bench: runBenchCommand,
 };

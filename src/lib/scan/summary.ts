@@ -1,0 +1,68 @@
+import { findDangerousArguments } from '../classification/classify.ts';
+import { effectiveClassification } from '../classification/effective.ts';
+import { reviewNeeds } from '../classification/review.ts';
+import { assertValidPolicy, serverBundle } from '../policy/recommend.ts';
+import type { Policy } from '../../schemas/policy.ts';
+import { RISK_LEVELS, type Risk } from '../../schemas/risk.ts';
+import type { ServerFile } from '../../schemas/server.ts';
+
+/** What a security team wants first about one server: how risky its tools are, and what needs a person. */
+export interface RiskSummary {
+  tools: number;
+  byRisk: Record<Risk, number>;
+  critical: string[];
+  /** Tools a person should review (low confidence, disagreeing evidence, a definition changed since review). */
+  pendingReview: string[];
+  /** Tools whose definition hides characters or gives the model instructions. */
+  poisoned: Array<{ tool: string; flags: string[] }>;
+}
+
+const activeTools = (file: ServerFile) => file.tools.filter((tool) => !tool.history?.removedOn);
+
+export function riskSummary(file: ServerFile): RiskSummary {
+  const byRisk = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>;
+  const summary: RiskSummary = { tools: 0, byRisk, critical: [], pendingReview: [], poisoned: [] };
+  for (const tool of activeTools(file)) {
+    const effective = effectiveClassification(tool);
+    summary.tools++;
+    byRisk[effective.risk]++;
+    if (effective.risk === 'critical') summary.critical.push(tool.name);
+    if (reviewNeeds(tool)) summary.pendingReview.push(tool.name);
+    const flags = [
+      ...new Set(
+        tool.classification.evidence
+          .filter((e) => e.kind === 'hidden-characters' || e.kind === 'model-instruction')
+          .map((e) => (e.kind === 'hidden-characters' ? 'hidden characters' : 'instructions to the model')),
+      ),
+    ];
+    if (flags.length > 0) summary.poisoned.push({ tool: tool.name, flags });
+  }
+  return summary;
+}
+
+export function addSummaries(a: RiskSummary, b: RiskSummary): RiskSummary {
+  return {
+    tools: a.tools + b.tools,
+    byRisk: Object.fromEntries(RISK_LEVELS.map((risk) => [risk, a.byRisk[risk] + b.byRisk[risk]])) as Record<Risk, number>,
+    critical: [...a.critical, ...b.critical],
+    pendingReview: [...a.pendingReview, ...b.pendingReview],
+    poisoned: [...a.poisoned, ...b.poisoned],
+  };
+}
+
+export const emptySummary = (): RiskSummary => ({
+  tools: 0,
+  byRisk: Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>,
+  critical: [],
+  pendingReview: [],
+  poisoned: [],
+});
+
+/** The server's recommended bundle, as the site's server page offers it. */
+export function recommendedBundle(file: ServerFile): Policy {
+  const tools = activeTools(file).map((tool) => {
+    const effective = effectiveClassification(tool);
+    return { name: tool.name, category: effective.category, risk: effective.risk, arguments: findDangerousArguments(tool.inputSchema) };
+  });
+  return assertValidPolicy(serverBundle(tools), `server ${file.server.slug}`);
+}
