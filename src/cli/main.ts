@@ -28,6 +28,9 @@ Commands:
              --header "Name: value"      HTTP header, e.g. Authorization (repeatable)
              --timeout <seconds>         give up on a silent server after this long (default 30)
   refresh  Re-import every server whose recorded source can be re-run, then report.
+           --check [--sarif <file>] [--summary <file>]: re-list every server and compare with the
+           catalogue, changing nothing; exit 1 on any added, removed or changed tool (each with a
+           severity: high, medium, low), writing SARIF 2.1.0 for code scanning and Markdown for a PR.
            Options: --timeout, --header (for HTTP servers that need one); stdio servers get
            the environment variables they were imported with from your environment.
 

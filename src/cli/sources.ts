@@ -146,3 +146,13 @@ export async function refreshCatalog(
   }
   return report;
 }
+
+/** Lists a catalogued server's tools again from its recorded source, writing nothing (for `refresh --check`). */
+export async function listRecorded(
+  source: ServerSource,
+  options: { env: Record<string, string | undefined>; headers: Record<string, string>; timeoutMs: number },
+): Promise<unknown[]> {
+  const spec = specFromRecorded(source, options.env, options.headers);
+  if (spec.kind === 'file') return readToolsListFile(spec.file).tools;
+  return (await fetchLiveToolsList(spec, { timeoutMs: options.timeoutMs, clientVersion: packageVersion() })).tools;
+}

@@ -168,7 +168,12 @@ describe('hostile tool text in built pages', () => {
       expect(feed.items.length, path).toBeGreaterThan(10);
       const titles = feed.items.map((item) => item.title ?? '');
       // Tags and scripts arrive as text, hidden characters as labels, never as markup or raw code points.
-      expect(titles).toContain("<script>alert('name')</script> added on Hostile <b>Server</b>[U+200B ZERO WIDTH SPACE]");
+      // Each title starts with the change's severity.
+      expect(
+        titles.some((t) =>
+          /^(High|Medium|Low): <script>alert\('name'\)<\/script> added on Hostile <b>Server<\/b>\[U\+200B ZERO WIDTH SPACE\]$/.test(t),
+        ),
+      ).toBe(true);
       expect(titles.some((t) => t.includes('soft[U+00AD SOFT HYPHEN]hyphen'))).toBe(true);
       expect(xml).not.toMatch(/<script|<b>|\u00ad|\u200b/);
       for (const item of feed.items) {

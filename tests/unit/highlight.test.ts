@@ -4,8 +4,7 @@ import { policyJson, recommendedPolicy } from '../../src/lib/policy/recommend.ts
 import { decodeEntities } from '../helpers/site.ts';
 
 const textOf = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, ''));
-const policyFor = (name: string) =>
-  policyJson(recommendedPolicy({ name, category: 'write', risk: 'medium', inputSchema: { type: 'object' } }));
+const policyFor = (name: string) => policyJson(recommendedPolicy({ name, category: 'write', risk: 'medium', arguments: [] }));
 
 describe('highlighting policies', () => {
   it('shares one highlighting between tools and still shows each policy exactly', async () => {

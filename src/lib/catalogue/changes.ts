@@ -1,4 +1,5 @@
 import type { CatalogTool } from '../../schemas/tool.ts';
+import { assessAdded, assessRecorded, assessRemoved, SEVERITY_RANK, type Severity } from './severity.ts';
 
 /** One thing an import found: a tool added, removed, or whose definition changed. */
 export interface ChangeEvent {
@@ -11,12 +12,18 @@ export interface ChangeEvent {
   /** For a changed definition: which fields changed, and the description as it was. */
   fields?: readonly string[];
   previousDescription?: string | undefined;
+  /** How serious it is by what it means (src/lib/catalogue/severity.ts), and why. */
+  severity: Severity;
+  reasons: readonly string[];
   /** Stable across builds: the same event always has the same id. */
   key: string;
 }
 
-/** Every change recorded in a server's tools, newest first (ties by tool name, then kind). */
-export function serverChanges(server: string, tools: ReadonlyArray<Pick<CatalogTool, 'name' | 'slug' | 'history'>>): ChangeEvent[] {
+/** Every change recorded in a server's tools, serious first, then newest first (ties by tool name, then kind). */
+export function serverChanges(
+  server: string,
+  tools: ReadonlyArray<Pick<CatalogTool, 'name' | 'slug' | 'history' | 'classification' | 'description'>>,
+): ChangeEvent[] {
   const events: ChangeEvent[] = [];
   for (const tool of tools) {
     const history = tool.history;
@@ -28,6 +35,7 @@ export function serverChanges(server: string, tools: ReadonlyArray<Pick<CatalogT
       server,
       tool: tool.name,
       slug,
+      ...assessAdded(tool.classification),
       key: `${server}/${slug}/added/${history.firstSeen}`,
     });
     history.changes.forEach((change, index) => {
@@ -39,6 +47,7 @@ export function serverChanges(server: string, tools: ReadonlyArray<Pick<CatalogT
         slug,
         fields: change.fields,
         previousDescription: change.previousDescription,
+        ...assessRecorded(change, tool),
         key: `${server}/${slug}/changed/${change.date}/${index + 1}`,
       });
     });
@@ -49,6 +58,7 @@ export function serverChanges(server: string, tools: ReadonlyArray<Pick<CatalogT
         server,
         tool: tool.name,
         slug,
+        ...assessRemoved(),
         key: `${server}/${slug}/removed/${history.removedOn}`,
       });
   }
@@ -57,10 +67,11 @@ export function serverChanges(server: string, tools: ReadonlyArray<Pick<CatalogT
 
 const KIND_ORDER = { changed: 0, removed: 1, added: 2 } as const;
 
-/** Newest first; on one day, changed definitions (the rug-pull signal) before removals and additions. */
+/** Serious first; then newest first; on one day, changed definitions (the rug-pull signal) before removals and additions. */
 export function sortChanges(events: ChangeEvent[]): ChangeEvent[] {
   return events.sort(
     (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       b.date.localeCompare(a.date) ||
       KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
       a.server.localeCompare(b.server) ||

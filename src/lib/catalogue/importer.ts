@@ -7,6 +7,7 @@ import { classifyTool, isRecord } from '../classification/classify.ts';
 import { marksEveryChangingToolDestructive } from '../classification/fail-closed.ts';
 import { definitionHash, fieldHashes } from './definition-hash.ts';
 import { assignSlugs, baseSlug } from '../text-safety/slug.ts';
+import { assessChange, type Severity } from './severity.ts';
 
 /** What a `tools/list` source gave us, before it becomes a content file. */
 export interface ImportInput {
@@ -30,7 +31,7 @@ export interface ImportResult {
   file: string;
   slug: string;
   added: string[];
-  changed: Array<{ name: string; fields: string[] }>;
+  changed: Array<{ name: string; fields: string[]; severity: Severity; reasons: string[] }>;
   removed: string[];
   unchanged: number;
   /** Names whose readable slug was taken, and the slug they got instead. */
@@ -158,7 +159,7 @@ export function mergeImport(
   const slug = serverSlugFor(input);
   const previous = new Map((existing?.tools ?? []).map((tool) => [tool.name, tool]));
   const added: string[] = [];
-  const changed: Array<{ name: string; fields: string[] }> = [];
+  const changed: ImportResult['changed'] = [];
   let unchanged = 0;
   // A hint every changing tool of the server carries tells one tool from no other (rubric, convention 5).
   const serverContext = { destructiveHintOnEveryChangingTool: marksEveryChangingToolDestructive(incoming) };
@@ -166,13 +167,15 @@ export function mergeImport(
   const tools: CatalogTool[] = incoming.map((definition) => {
     const before = previous.get(definition.name);
     const hash = definitionHash(definition);
+    const classification = classifyTool(definition, serverContext);
     let history: ToolHistory;
     if (!before?.history) {
       if (!before) added.push(definition.name);
       history = { hash, firstSeen: input.today, changes: [] };
     } else if (before.history.hash !== hash) {
       const fields = changedFields(before, definition);
-      changed.push({ name: definition.name, fields });
+      const assessment = assessChange(before, definition, { before: before.classification, after: classification });
+      changed.push({ name: definition.name, fields, ...assessment });
       history = {
         hash,
         firstSeen: before.history.firstSeen,
@@ -185,6 +188,8 @@ export function mergeImport(
             ...(fields.includes('description') && before.description !== undefined
               ? { previousDescription: before.description.slice(0, PREVIOUS_DESCRIPTION_LIMIT) }
               : {}),
+            severity: assessment.severity,
+            reasons: assessment.reasons,
           },
         ],
       };
@@ -192,7 +197,7 @@ export function mergeImport(
       unchanged++;
       history = { hash, firstSeen: before.history.firstSeen, changes: before.history.changes };
     }
-    const tool: CatalogTool = { ...definition, classification: classifyTool(definition, serverContext), history };
+    const tool: CatalogTool = { ...definition, classification, history };
     if (before?.slug) tool.slug = before.slug;
     if (before?.overrides) tool.overrides = before.overrides;
     if (before?.review) tool.review = before.review;

@@ -22,17 +22,22 @@ export const FEED_ENTRIES = 100;
 export function changeTitle(event: ChangeEvent, serverName: string): string {
   const tool = xmlText(event.tool);
   const server = xmlText(serverName);
+  const severity = `${event.severity[0]!.toUpperCase()}${event.severity.slice(1)}`;
   switch (event.kind) {
     case 'added':
-      return `${tool} added on ${server}`;
+      return `${severity}: ${tool} added on ${server}`;
     case 'removed':
-      return `${tool} removed from ${server}`;
+      return `${severity}: ${tool} removed from ${server}`;
     case 'changed':
-      return `${tool} on ${server}: definition changed (${(event.fields ?? []).join(', ')})`;
+      return `${severity}: ${tool} on ${server}: definition changed (${(event.fields ?? []).join(', ')})`;
   }
 }
 
 function changeSummary(event: ChangeEvent): string {
+  return `${event.reasons.map(xmlText).join(' ')} ${kindSummary(event)}`.trim();
+}
+
+function kindSummary(event: ChangeEvent): string {
   switch (event.kind) {
     case 'added':
       return 'A new tool: review its classification and policy before an agent uses it.';
@@ -56,7 +61,8 @@ function asHtml(text: string): string {
 
 /** An Atom feed of changes, written with a feed library; entry ids are tag: URIs that never change. */
 export function changesFeed(input: FeedInput): string {
-  const newest = input.events[0]?.date ?? '1970-01-01';
+  // Serious changes come first, so the newest is not always the first entry.
+  const newest = input.events.reduce((latest, event) => (event.date > latest ? event.date : latest), '1970-01-01');
   const feed = new Feed({
     title: xmlText(input.title),
     id: input.self,
