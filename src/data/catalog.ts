@@ -284,7 +284,7 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
 }
 
 export function toolPolicyInput(tool: Tool) {
-  return { name: tool.name, category: tool.category, risk: tool.risk, arguments: tool.arguments, treatment: tool.treatment };
+  return { name: tool.name, category: tool.category, risk: tool.risk, inputSchema: tool.inputSchema, treatment: tool.treatment };
 }
 
 /**

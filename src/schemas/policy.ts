@@ -1,4 +1,6 @@
 import { z } from 'astro/zod';
+import { parseConditionPath } from '../lib/policy/condition-path.ts';
+import { re2Problem } from '../lib/policy/re2.ts';
 
 /**
  * The gateway policy document (version "1"): what an MCP gateway evaluates before a
@@ -9,7 +11,7 @@ import { z } from 'astro/zod';
 export { EXPORT_IDS, type ExportId } from './export-ids.ts';
 
 export const LIMIT_WINDOWS = ['minute', 'hour', 'day'] as const;
-export const CONDITION_OPS = ['eq', 'neq', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'regex', 'contains', 'exists'] as const;
+export const CONDITION_OPS = ['eq', 'neq', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'regex', 'not_regex', 'contains', 'exists'] as const;
 
 /** A quota on calls, counted per grant (one agent's authorisation). */
 export const limitSchema = z.strictObject({
@@ -23,8 +25,22 @@ export const limitSchema = z.strictObject({
   scope: z.literal('grant'),
 });
 
-/** `args.<field>` or a dotted path into nested arguments. */
-const conditionPath = z.string().regex(/^args(\.[A-Za-z0-9_$-]+)+$/, 'must be "args.<field>" (dot-separated argument names)');
+/**
+ * `args.<field>`, a dotted path into nested arguments, `["odd name"]` for a name with dots or
+ * spaces, and `[*]` for every element of a list (src/lib/policy/condition-path.ts).
+ */
+const conditionPath = z.string().superRefine((path, ctx) => {
+  const parsed = parseConditionPath(path);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: `must be a path like args.field, args["odd.name"] or args.files[*]: ${parsed}` });
+  }
+});
+
+/** A regular expression RE2 can run (RE2 syntax: no lookaround, no backreferences). */
+const re2Pattern = z.string().superRefine((source, ctx) => {
+  const problem = re2Problem(source);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be a regular expression RE2 can run (${problem})` });
+});
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -33,11 +49,7 @@ export const conditionSchema = z.discriminatedUnion('op', [
   z.strictObject({ path: conditionPath, op: z.enum(['eq', 'neq']), value: scalar }),
   z.strictObject({ path: conditionPath, op: z.enum(['in', 'not_in']), value: z.array(scalar).min(1) }),
   z.strictObject({ path: conditionPath, op: z.enum(['lt', 'lte', 'gt', 'gte']), value: z.number() }),
-  z.strictObject({
-    path: conditionPath,
-    op: z.literal('regex'),
-    value: z.string().refine(isValidRegex, 'must be a valid regular expression'),
-  }),
+  z.strictObject({ path: conditionPath, op: z.enum(['regex', 'not_regex']), value: re2Pattern }),
   z.strictObject({ path: conditionPath, op: z.literal('contains'), value: scalar }),
   z.strictObject({ path: conditionPath, op: z.literal('exists'), value: z.boolean() }),
 ]);
@@ -82,15 +94,6 @@ export type Condition = z.output<typeof conditionSchema>;
 export type Rule = z.output<typeof ruleSchema>;
 export type Policy = z.output<typeof policySchema>;
 export type LimitWindow = (typeof LIMIT_WINDOWS)[number];
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The JSON Schema of the policy format, generated from the zod schema. */
 export function policyJsonSchema(id?: string): Record<string, unknown> {

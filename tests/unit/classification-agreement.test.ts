@@ -77,7 +77,6 @@ describe('the rubric in the classifier, not the names of the labelled tools', ()
 
   it('keeps the money-moving tool Financial / Critical and hidden by its policy, and balance reads Read', async () => {
     const { recommendedPolicy } = await import('../../src/lib/policy/recommend.ts');
-    const { findDangerousArguments } = await import('../../src/lib/classification/classify.ts');
     const transfer: ToolDefinition = {
       name: 'transfer_funds',
       description: 'Sends money to any account.',
@@ -89,7 +88,7 @@ describe('the rubric in the classifier, not the names of the labelled tools', ()
       name: transfer.name,
       category: result.category,
       risk: result.risk,
-      arguments: findDangerousArguments(transfer.inputSchema),
+      inputSchema: transfer.inputSchema,
     });
     expect(policy.hide).toContain('transfer_funds');
     for (const read of ['get_balance', 'list_invoices', 'get_invoice', 'list_transactions']) {

@@ -97,7 +97,10 @@ describe('evaluate: the hard cases', () => {
     expect(decide(policy(rule), { options: { path: '../x' } }).decision).toBe('deny');
     expect(decide(policy(rule), { options: { path: 'x' } }).decision).toBe('allow');
     expect(decide(policy(rule), { options: {} }).decision).toBe('allow');
-    expect(decide(policy(rule), { options: '../x' })).toMatchObject({ decision: 'deny', reason: expect.stringContaining('not an object') });
+    expect(decide(policy(rule), { options: '../x' })).toMatchObject({
+      decision: 'deny',
+      reason: expect.stringContaining('cannot be checked'),
+    });
   });
 
   it('never reads inherited properties as arguments', () => {
@@ -107,9 +110,63 @@ describe('evaluate: the hard cases', () => {
   it('answers an invalid regex or an unknown operator in a hand-written policy with a denial, not a crash', () => {
     const bad = decide(policy({ deny_if: [{ path: 'args.a', op: 'regex', value: '(' }] }), { a: 'x' });
     expect(bad).toMatchObject({ decision: 'deny' });
-    expect(bad.reason).toMatch(/not a valid regular expression/);
+    expect(bad.reason).toMatch(/not a regular expression RE2 can run/);
     const unknown = decide(policy({ require: [{ path: 'args.a', op: 'startswith', value: 'x' }] }), { a: 'x' });
     expect(unknown).toMatchObject({ decision: 'deny', reason: expect.stringContaining('unknown operator') });
+  });
+});
+
+describe('evaluate: lists, odd names and RE2', () => {
+  const badPath = { op: 'regex', value: '^/' };
+
+  it('tests every element of a list: one bad element denies, an empty list has nothing to deny', () => {
+    const p = policy({ deny_if: [{ path: 'args.files[*]', ...badPath }] });
+    expect(decide(p, { files: ['a.txt', 'b/c.txt'] }).decision).toBe('allow');
+    expect(decide(p, { files: ['a.txt', '/home/user/.ssh/id_rsa'] })).toMatchObject({ decision: 'deny', by: 'deny_if' });
+    expect(decide(p, { files: [] }).decision).toBe('allow');
+    expect(decide(p, {}).decision).toBe('allow');
+    // A string where a list is expected, and a list inside the list, cannot be checked.
+    expect(decide(p, { files: '/etc/passwd' }).decision).toBe('deny');
+    expect(decide(p, { files: [['/etc/passwd']] }).decision).toBe('deny');
+  });
+
+  it('follows [*] into objects in a list; a require must hold for every element', () => {
+    const deny = policy({ deny_if: [{ path: 'args.items[*].path', ...badPath }] });
+    expect(decide(deny, { items: [{ path: 'a' }, { other: 1 }] }).decision).toBe('allow');
+    expect(decide(deny, { items: [{ path: 'a' }, { path: '/etc' }] }).decision).toBe('deny');
+    const need = policy({ require: [{ path: 'args.items[*].path', op: 'regex', value: '^a' }] });
+    expect(decide(need, { items: [{ path: 'a1' }, { path: 'a2' }] }).decision).toBe('allow');
+    expect(decide(need, { items: [{ path: 'a1' }, { other: 1 }] }).decision).toBe('deny');
+  });
+
+  it('reads a quoted name as one property, not a nested path', () => {
+    const p = policy({ deny_if: [{ path: 'args["file.path"]', ...badPath }] });
+    expect(decide(p, { 'file.path': '/etc/shadow' }).decision).toBe('deny');
+    expect(decide(p, { 'file.path': 'notes.txt' }).decision).toBe('allow');
+    const spaced = policy({ deny_if: [{ path: 'args["output path"]', ...badPath }] });
+    expect(decide(spaced, { 'output path': '/etc/cron.d/x' }).decision).toBe('deny');
+  });
+
+  it('denies with not_regex unless the value matches, and leaves an absent argument alone', () => {
+    const p = policy({ deny_if: [{ path: 'args.url', op: 'not_regex', value: '^https://' }] });
+    expect(decide(p, { url: 'https://example.com/' }).decision).toBe('allow');
+    expect(decide(p, { url: 'http://example.com/' }).decision).toBe('deny');
+    expect(decide(p, {}).decision).toBe('allow');
+  });
+
+  it('runs patterns in linear time: ^(a+)+$ on a long input answers at once', () => {
+    const p = policy({ deny_if: [{ path: 'args.a', op: 'regex', value: '^(a+)+$' }] });
+    const started = performance.now();
+    expect(decide(p, { a: `${'a'.repeat(5000)}b` }).decision).toBe('allow');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a pattern RE2 cannot run (lookaround, backreferences) with a denial', () => {
+    for (const value of ['(?=x)', '(a)\\1', '(?<!x)y']) {
+      const verdict = decide(policy({ deny_if: [{ path: 'args.a', op: 'regex', value }] }), { a: 'x' });
+      expect(verdict.decision, value).toBe('deny');
+      expect(verdict.reason).toMatch(/RE2/);
+    }
   });
 });
 

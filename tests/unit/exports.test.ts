@@ -3,10 +3,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { classifyTool, findDangerousArguments, type ToolDefinition } from '../../src/lib/classification/classify.ts';
+import { classifyTool, type ToolDefinition } from '../../src/lib/classification/classify.ts';
 import { effectiveClassification } from '../../src/lib/classification/effective.ts';
-import { evaluate, resolvePath, testCondition, type Decision } from '../../src/lib/policy/evaluate.ts';
-import { countersAfter, policyExamples, runExample, type PolicyExample } from '../../src/lib/policy/examples.ts';
+import { evaluate } from '../../src/lib/policy/evaluate.ts';
+import { countersAfter, policyExamples, runExample } from '../../src/lib/policy/examples.ts';
+import { cedarDecides, interceptDecides } from '../fixtures/attacks/harness.ts';
 import { EXPORT_FORMATS, exportAll } from '../../src/lib/policy/exports/index.ts';
 import { recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
 import { policySchema, type Policy } from '../../src/schemas/policy.ts';
@@ -27,7 +28,7 @@ const servers: ServerCase[] = readdirSync(new URL('../../content/servers/', impo
         .filter((tool) => !tool.history?.removedOn)
         .map((tool) => {
           const { category, risk } = effectiveClassification(tool);
-          return { name: tool.name, category, risk, arguments: findDangerousArguments(tool.inputSchema), inputSchema: tool.inputSchema };
+          return { name: tool.name, category, risk, inputSchema: tool.inputSchema };
         }),
     };
   });
@@ -39,7 +40,7 @@ const hostile: ServerCase = (() => {
     slug: 'hostile',
     tools: (file.tools as ToolDefinition[]).map((tool) => {
       const { category, risk } = classifyTool(tool);
-      return { name: tool.name, category, risk, arguments: findDangerousArguments(tool.inputSchema), inputSchema: tool.inputSchema };
+      return { name: tool.name, category, risk, inputSchema: tool.inputSchema };
     }),
   };
 })();
@@ -54,47 +55,6 @@ const exportsOf = (server: ServerCase) =>
 const textOf = (server: ServerCase, id: string) => exportsOf(server).find((e) => e.id === id)!.text;
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30);
-
-/** Intercept's documented evaluation, run on the YAML as read back, with the evaluator's condition logic. */
-function interceptDecides(document: Record<string, any>, tool: string, example: PolicyExample): Decision {
-  if (document.hide?.includes(tool)) return 'hidden';
-  const tools = document.tools ?? {};
-  const listed = Object.hasOwn(tools, tool) && tool !== '*';
-  if ((document.default ?? 'allow') === 'deny' && !listed) return 'deny';
-  for (const rule of [...(listed ? tools[tool].rules : []), ...(tools['*']?.rules ?? [])]) {
-    if (rule.action === 'deny') return 'deny';
-    if (rule.rate_limit) {
-      if (example.prior + 1 > Number(rule.rate_limit.split('/')[0])) return 'deny';
-      continue;
-    }
-    for (const condition of rule.conditions ?? []) {
-      if (condition.path.startsWith('state.')) {
-        if (!testCondition({ ...condition, path: condition.path }, example.prior + 1)) return 'deny';
-        continue;
-      }
-      const resolved = resolvePath(example.args, condition.path);
-      if (resolved.kind !== 'present') return 'deny';
-      const outcome = testCondition(condition, resolved.value);
-      if ('error' in outcome || !outcome.holds) return 'deny';
-    }
-  }
-  return 'allow';
-}
-
-/** Asks the real Cedar engine about one call, with the arguments as ToolHive passes them. */
-function cedarDecides(policies: string[], tool: string, args: Record<string, unknown>): 'allow' | 'deny' {
-  const attrs = Object.fromEntries(Object.entries(args).map(([key, value]) => [`arg_${key}`, value]));
-  const answer = cedar.isAuthorized({
-    principal: { type: 'Client', id: 'agent' },
-    action: { type: 'Action', id: 'call_tool' },
-    resource: { type: 'Tool', id: tool },
-    context: {},
-    policies: { staticPolicies: policies.join('\n') },
-    entities: [{ uid: { type: 'Tool', id: tool }, attrs: attrs as Record<string, cedar.CedarValueJson>, parents: [] }],
-  });
-  if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));
-  return answer.response.decision;
-}
 
 describe.each([...servers, hostile])('exports of $slug', (server) => {
   const exported = exportsOf(server);
@@ -114,25 +74,25 @@ describe.each([...servers, hostile])('exports of $slug', (server) => {
     expect(cedar.checkParsePolicySet({ staticPolicies: config.cedar.policies.join('\n') })).toEqual({ type: 'success' });
   });
 
-  it('Intercept: the examples decide as in the policy model, except where a loss is marked (and there it denies)', () => {
+  it('Intercept: the examples decide as in the policy model, or deny where a loss is marked; never allow more', () => {
     const document = parseYaml(textOf(server, 'intercept-yaml'));
     const { lossy = [] } = exported.find((e) => e.id === 'intercept-yaml')!;
     for (const tool of server.tools) {
       if (tool.name === '*') continue;
       const policy = recommendedPolicy(tool);
+      const blocked = document.tools?.[tool.name]?.rules?.some((r: { action?: string }) => r.action === 'deny');
+      expect(lossy.includes(tool.name), tool.name).toBe(Boolean(blocked));
       for (const example of policyExamples(tool, policy)) {
-        const model = runExample(bundle, tool.name, example, NOW).decision;
-        const intercept = interceptDecides(document, tool.name, example);
-        const blocked = document.tools?.[tool.name]?.rules?.some((r: { action?: string }) => r.action === 'deny');
-        expect(lossy.includes(tool.name), tool.name).toBe(Boolean(blocked));
-        if (blocked) {
-          expect(intercept, `${tool.name}: ${example.title}`).not.toBe('allow');
-        } else expect(intercept, `${tool.name}: ${example.title}`).toBe(model);
+        if (example.prior > 0) continue;
+        const model = runExample(bundle, tool.name, example, NOW).decision === 'allow' ? 'allow' : 'deny';
+        const intercept = interceptDecides(document, tool.name, example.args);
+        if (model === 'deny') expect(intercept, `${tool.name}: ${example.title}`).toBe('deny');
+        if (blocked) expect(intercept, `${tool.name}: ${example.title}`).toBe('deny');
       }
     }
   });
 
-  it('Cedar: the real engine authorizes the examples as the evaluator predicts (limits aside)', () => {
+  it('Cedar: the real engine, given arguments as ToolHive shapes them, never allows what the evaluator denies', () => {
     const { policies } = JSON.parse(textOf(server, 'cedar')).cedar;
     for (const tool of server.tools) {
       for (const example of policyExamples(tool, recommendedPolicy(tool))) {
@@ -142,9 +102,8 @@ describe.each([...servers, hostile])('exports of $slug', (server) => {
           { tool: tool.name, args: example.args },
           { counters: countersAfter(bundle, tool.name, 0, NOW), now: NOW },
         );
-        expect(cedarDecides(policies, tool.name, example.args), `${tool.name}: ${example.title}`).toBe(
-          predicted.decision === 'allow' ? 'allow' : 'deny',
-        );
+        if (predicted.decision !== 'allow')
+          expect(cedarDecides(policies, tool.name, example.args), `${tool.name}: ${example.title}`).toBe('deny');
       }
     }
     expect(cedarDecides(policies, 'a_tool_no_policy_names', {})).toBe('deny');
@@ -206,7 +165,11 @@ describe('hostile tool names in every export', () => {
     const { policies } = JSON.parse(textOf(hostile, 'cedar')).cedar;
     expect(cedar.checkParsePolicySet({ staticPolicies: policies.join('\n') })).toEqual({ type: 'success' });
     for (const name of hidden) expect(cedarDecides(policies, name, { path: 'reports/q3.csv' }), name).toBe('deny');
-    const withPath = new Set(hostile.tools.filter((t) => t.arguments.some((a) => a.path === 'path')).map((t) => t.name));
+    const withPath = new Set(
+      hostile.tools
+        .filter((t) => Object.keys((t.inputSchema as { properties?: object }).properties ?? {}).includes('path'))
+        .map((t) => t.name),
+    );
     for (const name of allowed.filter((n) => withPath.has(n))) {
       expect(cedarDecides(policies, name, { path: 'reports/q3.csv' }), name).toBe('allow');
       expect(cedarDecides(policies, name, { path: '../../.ssh/id_rsa' }), name).toBe('deny');

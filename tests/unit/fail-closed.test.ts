@@ -18,7 +18,13 @@ const tool = (
 /** What the recommended policy does with a call to the tool, as a gateway decides it. */
 const decision = (definition: ToolDefinition, context = {}) => {
   const c = classifyTool(definition, context);
-  const policy = recommendedPolicy({ name: definition.name, category: c.category, risk: c.risk, arguments: [], treatment: c.treatment });
+  const policy = recommendedPolicy({
+    name: definition.name,
+    category: c.category,
+    risk: c.risk,
+    inputSchema: definition.inputSchema,
+    treatment: c.treatment,
+  });
   return evaluate(policy, { tool: definition.name, args: {} }).decision;
 };
 

@@ -4,7 +4,8 @@ import { policyJson, recommendedPolicy } from '../../src/lib/policy/recommend.ts
 import { decodeEntities } from '../helpers/site.ts';
 
 const textOf = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, ''));
-const policyFor = (name: string) => policyJson(recommendedPolicy({ name, category: 'write', risk: 'medium', arguments: [] }));
+const policyFor = (name: string) =>
+  policyJson(recommendedPolicy({ name, category: 'write', risk: 'medium', inputSchema: { type: 'object' } }));
 
 describe('highlighting policies', () => {
   it('shares one highlighting between tools and still shows each policy exactly', async () => {

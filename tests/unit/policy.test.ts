@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { CONDITION_PATTERNS } from '../../src/lib/policy/patterns.ts';
-import { findDangerousArguments } from '../../src/lib/classification/classify.ts';
+import { evaluate } from '../../src/lib/policy/evaluate.ts';
 import { describePolicyFor, policyAlternatives, recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
 import { policyJsonSchema, policySchema } from '../../src/schemas/policy.ts';
 import type { ServerFile } from '../../src/schemas/server.ts';
@@ -15,7 +15,7 @@ const asPolicyTool = (tool: ServerFile['tools'][number]): PolicyTool => ({
   name: tool.name,
   category: tool.overrides?.category ?? tool.classification.category,
   risk: tool.overrides?.risk ?? tool.classification.risk,
-  arguments: findDangerousArguments(tool.inputSchema),
+  inputSchema: tool.inputSchema,
 });
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -38,7 +38,7 @@ describe('recommended policies', () => {
   });
 
   it('hides destructive and financial tools and anything critical', () => {
-    const base = { arguments: [] };
+    const base = { inputSchema: { type: 'object' } };
     expect(recommendedPolicy({ ...base, name: 'drop_db', category: 'destructive', risk: 'high' }).hide).toEqual(['drop_db']);
     expect(recommendedPolicy({ ...base, name: 'pay', category: 'financial', risk: 'high' }).hide).toEqual(['pay']);
     expect(recommendedPolicy({ ...base, name: 'sh', category: 'execute', risk: 'critical' }).hide).toEqual(['sh']);
@@ -49,20 +49,46 @@ describe('recommended policies', () => {
       name: 'run_query',
       category: 'execute',
       risk: 'high',
-      arguments: [{ path: 'sql', kind: 'sql', type: 'string' }],
+      inputSchema: { type: 'object', properties: { sql: { type: 'string' } } },
     });
     expect(policy.tools?.['run_query']?.deny_if?.[0]).toMatchObject({ path: 'args.sql', op: 'regex' });
-    expect(describePolicyFor(policy, 'run_query').join(' ')).toContain('statements that change or destroy data');
+    expect(describePolicyFor(policy, 'run_query').join(' ')).toContain('statements and functions that write, run programs or read files');
   });
 
-  it('never turns an argument name with odd characters into a condition path', () => {
+  it('quotes an argument name with odd characters rather than dropping its check', () => {
     const policy = recommendedPolicy({
       name: 'x',
       category: 'execute',
       risk: 'medium',
-      arguments: [{ path: 'a b/../c', kind: 'command', type: 'string' }],
+      inputSchema: { type: 'object', properties: { 'a b/../c command': { type: 'string' } } },
     });
-    expect(policy.tools?.['x']?.deny_if).toBeUndefined();
+    expect(policy.tools?.['x']?.deny_if).toEqual([
+      { path: 'args["a b/../c command"]', op: 'regex', value: CONDITION_PATTERNS.command.value },
+    ]);
+  });
+
+  it('takes the root form when a root is set: absolute paths under it, same segment rules', () => {
+    const tool = {
+      name: 'read',
+      category: 'read' as const,
+      risk: 'low' as const,
+      inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
+    };
+    const policy = recommendedPolicy(tool, { root: '/srv/work' });
+    const decide = (path: string) => evaluate(policy, { tool: 'read', args: { path } }).decision;
+    expect(decide('/srv/work/reports/q3.csv')).toBe('allow');
+    for (const bad of [
+      '/srv/work',
+      '/srv/work/',
+      '/srv/work-evil/x',
+      '/srv/work/../etc/shadow',
+      '/srv/work/.env',
+      'reports/q3.csv',
+      '/SRV/WORK/x',
+      '/srv/work//x',
+    ]) {
+      expect(decide(bad), bad).toBe('deny');
+    }
   });
 
   it('validates every policy the shipped catalogue shows, with zod and with the published JSON Schema', () => {
@@ -103,8 +129,8 @@ describe('policy schema', () => {
         "default: Invalid option: expected one of "allow"|"deny"",
         "tools.a.limits.0.window: Invalid option: expected one of "minute"|"hour"|"day"",
         "tools.a.limits.0.max: Too small: expected number to be >0",
-        "tools.b.deny_if.0.path: must be "args.<field>" (dot-separated argument names)",
-        "tools.b.deny_if.0.value: must be a valid regular expression",
+        "tools.b.deny_if.0.path: must be a path like args.field, args["odd.name"] or args.files[*]: must start with "args"",
+        "tools.b.deny_if.0.value: must be a regular expression RE2 can run (error parsing regexp: missing closing ): \`(\`)",
       ]
     `);
   });

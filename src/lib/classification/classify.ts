@@ -80,6 +80,24 @@ for (const [kind, names] of Object.entries(ARGUMENT_KINDS) as Array<[ArgumentKin
 const MAX_SCHEMA_DEPTH = 4;
 const MAX_ARGUMENTS = 200;
 
+/**
+ * The kind of danger one argument carries, from its name (the last word decides: `output_path`
+ * is a path) and, for a `query` or an unnamed URL, its schema. The recommender calls this for
+ * every property it walks, so the evidence table and the policy read arguments the same way.
+ */
+export function argumentKindOf(name: string, schema: unknown): ArgumentKind | undefined {
+  const parts = words(name);
+  const last = parts[parts.length - 1];
+  const argDescription = isRecord(schema) && typeof schema['description'] === 'string' ? schema['description'] : '';
+  let kind = last === undefined ? undefined : ARGUMENT_KIND_BY_WORD.get(last);
+  if (kind === 'code' && parts.length > 1 && CODE_IDENTIFIER_QUALIFIERS.has(parts[parts.length - 2]!)) kind = undefined;
+  // A `query` is a search string unless its own description names a query language that can write.
+  if (!kind && last === 'query' && QUERY_LANGUAGE_PATTERN.test(argDescription)) kind = 'sql';
+  const format = isRecord(schema) ? schema['format'] : undefined;
+  if (!kind && (format === 'uri' || format === 'url')) kind = 'url';
+  return kind;
+}
+
 /** Dangerous arguments of an input schema, found by name (the last word decides: `output_path` is a path). */
 export function findDangerousArguments(inputSchema: McpTool['inputSchema']): ArgumentFinding[] {
   const found: ArgumentFinding[] = [];
@@ -91,17 +109,9 @@ export function findDangerousArguments(inputSchema: McpTool['inputSchema']): Arg
     for (const [name, child] of Object.entries(properties)) {
       if (++visited > MAX_ARGUMENTS) return;
       const path = prefix ? `${prefix}.${name}` : name;
-      const parts = words(name);
-      const last = parts[parts.length - 1];
-      const argDescription = isRecord(child) && typeof child['description'] === 'string' ? child['description'] : '';
-      let kind = last === undefined ? undefined : ARGUMENT_KIND_BY_WORD.get(last);
-      if (kind === 'code' && parts.length > 1 && CODE_IDENTIFIER_QUALIFIERS.has(parts[parts.length - 2]!)) kind = undefined;
-      // A `query` is a search string unless its own description names a query language that can write.
-      if (!kind && last === 'query' && QUERY_LANGUAGE_PATTERN.test(argDescription)) kind = 'sql';
-      const format = isRecord(child) ? child['format'] : undefined;
+      const kind = argumentKindOf(name, child);
       const type = isRecord(child) && typeof child['type'] === 'string' ? child['type'] : undefined;
       if (kind) found.push({ path, kind, type });
-      else if (format === 'uri' || format === 'url') found.push({ path, kind: 'url', type });
       if (isRecord(child)) {
         walk(child, path, depth + 1);
         if (isRecord(child['items'])) walk(child['items'], path, depth + 1);

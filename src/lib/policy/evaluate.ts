@@ -16,7 +16,13 @@
  * compared) denies the call either way, so a deny_if can never be slipped past by changing a
  * type; a number met by `regex` is tested as its decimal text; an invalid regex or an unknown
  * operator in a hand-written policy denies the call and says why, never throws.
+ * Patterns run with RE2 semantics (linear time, as Intercept's Go engine). A path with `[*]`
+ * (`args.files[*]`) tests every element: a `require` must hold for each, a `deny_if` fires
+ * if any matches, and an empty list has nothing to test.
  */
+
+import { parseConditionPath } from './condition-path.ts';
+import { compileRe2 } from './re2.ts';
 
 export type Decision = 'allow' | 'deny' | 'hidden';
 
@@ -82,20 +88,48 @@ export function windowStart(window: string, now: number): number | undefined {
 
 type Resolved = { kind: 'present'; value: unknown } | { kind: 'absent' } | { kind: 'unreachable'; at: string };
 
+/** What a path finds in the arguments: every value it reaches (several through `[*]`), or why none. */
+type ResolvedAll =
+  | { kind: 'present'; values: unknown[]; /** Some elements of a list lack the property. */ partial: boolean }
+  | { kind: 'absent' }
+  | { kind: 'unreachable'; at: string };
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Follows `args.a.b` into the call's arguments, own properties only. */
-export function resolvePath(args: unknown, path: string): Resolved {
-  const segments = path.split('.');
-  if (segments[0] !== 'args' || segments.length < 2) return { kind: 'unreachable', at: path };
-  let current: unknown = args ?? {};
-  for (let i = 1; i < segments.length; i++) {
-    if (!isObject(current)) return { kind: 'unreachable', at: segments.slice(0, i).join('.') };
-    const key = segments[i]!;
-    if (!Object.hasOwn(current, key)) return { kind: 'absent' };
-    current = current[key];
+/** Follows a condition path into the call's arguments, own properties only. */
+export function resolveAll(args: unknown, path: string): ResolvedAll {
+  const steps = parseConditionPath(path);
+  if (typeof steps === 'string') return { kind: 'unreachable', at: path };
+  let current: unknown[] = [args ?? {}];
+  let walked = 'args';
+  let partial = false;
+  for (const step of steps) {
+    const next: unknown[] = [];
+    for (const value of current) {
+      if (step.kind === 'each') {
+        if (!Array.isArray(value)) return { kind: 'unreachable', at: walked };
+        next.push(...value);
+      } else {
+        if (!isObject(value)) return { kind: 'unreachable', at: walked };
+        // An element of a list without the property has nothing for a deny_if to test, but
+        // leaves a require unmet.
+        if (Object.hasOwn(value, step.name)) next.push(value[step.name]);
+        else partial = true;
+      }
+    }
+    walked += step.kind === 'each' ? '[*]' : `.${step.name}`;
+    if (next.length === 0 && current.length > 0 && step.kind === 'name') return { kind: 'absent' };
+    current = next;
   }
-  return { kind: 'present', value: current };
+  return { kind: 'present', values: current, partial };
+}
+
+/** Follows a path that names one value (no `[*]`), own properties only. */
+export function resolvePath(args: unknown, path: string): Resolved {
+  const resolved = resolveAll(args, path);
+  if (resolved.kind !== 'present') return resolved;
+  if (resolved.values.length !== 1) return { kind: 'unreachable', at: path };
+  return { kind: 'present', value: resolved.values[0] };
 }
 
 type Outcome = { holds: boolean } | { error: string };
@@ -103,21 +137,6 @@ type Outcome = { holds: boolean } | { error: string };
 const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 const isScalar = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value);
-
-const regexCache = new Map<string, RegExp | string>();
-function compile(source: string): RegExp | string {
-  let compiled = regexCache.get(source);
-  if (compiled === undefined) {
-    try {
-      compiled = new RegExp(source);
-    } catch (error) {
-      compiled = (error as Error).message;
-    }
-    if (regexCache.size > 500) regexCache.clear();
-    regexCache.set(source, compiled);
-  }
-  return compiled;
-}
 
 /** Whether one condition holds for a value that is present. */
 export function testCondition(condition: EvalCondition, value: unknown): Outcome {
@@ -151,14 +170,17 @@ export function testCondition(condition: EvalCondition, value: unknown): Outcome
               : value >= expected;
       return { holds };
     }
-    case 'regex': {
-      if (typeof expected !== 'string') return { error: 'the policy gives regex a pattern that is not text' };
-      const pattern = compile(expected);
+    case 'regex':
+    case 'not_regex': {
+      if (typeof expected !== 'string') return { error: `the policy gives ${condition.op} a pattern that is not text` };
+      const pattern = compileRe2(expected);
       if (typeof pattern === 'string')
-        return { error: `the policy's pattern for ${condition.path} is not a valid regular expression (${pattern})` };
-      if (typeof value === 'number') return { holds: pattern.test(String(value)) };
-      if (typeof value !== 'string') return { error: `${condition.path} is ${typeName(value)}, not text, so the pattern cannot check it` };
-      return { holds: pattern.test(value) };
+        return { error: `the policy's pattern for ${condition.path} is not a regular expression RE2 can run (${pattern})` };
+      let text: string;
+      if (typeof value === 'number') text = String(value);
+      else if (typeof value === 'string') text = value;
+      else return { error: `${condition.path} is ${typeName(value)}, not text, so the pattern cannot check it` };
+      return { holds: pattern.test(text) === (condition.op === 'regex') };
     }
     case 'contains': {
       if (typeof value === 'string')
@@ -198,6 +220,9 @@ const denied = (by: 'require' | 'deny_if', condition: EvalCondition, reason: str
   reason,
 });
 
+const unreachable = (by: 'require' | 'deny_if', condition: EvalCondition, at: string): Verdict =>
+  denied(by, condition, `Denied: ${at} is not the object or list ${condition.path} reads, so it cannot be checked.`);
+
 /** Decides one call. With `counters`, an allowed call is counted, so a burst is seen across calls. */
 export function evaluate(
   policy: EvalPolicy,
@@ -220,44 +245,42 @@ export function evaluate(
   }
 
   for (const condition of rule?.require ?? []) {
-    const resolved = resolvePath(call.args, condition.path);
-    if (resolved.kind === 'unreachable')
-      return denied('require', condition, `Denied: ${resolved.at} is not an object, so ${condition.path} cannot be checked.`);
-    if (resolved.kind === 'absent') {
+    const resolved = resolveAll(call.args, condition.path);
+    if (resolved.kind === 'unreachable') return unreachable('require', condition, resolved.at);
+    if (resolved.kind === 'absent' || resolved.partial) {
       if (condition.op === 'exists' && condition.value === false) continue;
       return denied(
         'require',
         condition,
-        `Denied: the rule requires ${describe(condition)}, and the call does not send ${condition.path}.`,
+        `Denied: the rule requires ${describe(condition)}, and the call does not send ${condition.path}${resolved.kind === 'absent' ? '' : ' in every element'}.`,
       );
     }
-    const outcome = testCondition(condition, resolved.value);
-    if ('error' in outcome) return denied('require', condition, `Denied: ${outcome.error}.`);
-    if (!outcome.holds)
-      return denied(
-        'require',
-        condition,
-        `Denied: the rule requires ${describe(condition)}, and ${condition.path} is ${show(resolved.value)}.`,
-      );
+    for (const value of resolved.values) {
+      const outcome = testCondition(condition, value);
+      if ('error' in outcome) return denied('require', condition, `Denied: ${outcome.error}.`);
+      if (!outcome.holds)
+        return denied('require', condition, `Denied: the rule requires ${describe(condition)}, and ${condition.path} is ${show(value)}.`);
+    }
   }
 
   for (const condition of rule?.deny_if ?? []) {
-    const resolved = resolvePath(call.args, condition.path);
-    if (resolved.kind === 'unreachable')
-      return denied('deny_if', condition, `Denied: ${resolved.at} is not an object, so ${condition.path} cannot be checked.`);
+    const resolved = resolveAll(call.args, condition.path);
+    if (resolved.kind === 'unreachable') return unreachable('deny_if', condition, resolved.at);
     if (resolved.kind === 'absent') {
       if (condition.op === 'exists' && condition.value === false)
         return denied('deny_if', condition, `Denied: the rule denies calls that do not send ${condition.path}.`);
       continue;
     }
-    const outcome = testCondition(condition, resolved.value);
-    if ('error' in outcome) return denied('deny_if', condition, `Denied: ${outcome.error}.`);
-    if (outcome.holds)
-      return denied(
-        'deny_if',
-        condition,
-        `Denied: ${condition.path} is ${show(resolved.value)}, and the rule denies calls where ${describe(condition)}.`,
-      );
+    for (const value of resolved.values) {
+      const outcome = testCondition(condition, value);
+      if ('error' in outcome) return denied('deny_if', condition, `Denied: ${outcome.error}.`);
+      if (outcome.holds)
+        return denied(
+          'deny_if',
+          condition,
+          `Denied: ${condition.path} is ${show(value)}, and the rule denies calls where ${describe(condition)}.`,
+        );
+    }
   }
 
   const limits = [...(rule?.limits ?? []), ...(policy.all_tools?.limits ?? [])];

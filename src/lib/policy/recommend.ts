@@ -1,7 +1,11 @@
 import type { Category, Risk } from '../../schemas/risk.ts';
 import { policySchema, type Condition, type Limit, type LimitWindow, type Policy, type Rule } from '../../schemas/policy.ts';
-import type { ArgumentFinding } from '../classification/classify.ts';
-import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose } from './patterns.ts';
+import { argumentKindOf } from '../classification/classify.ts';
+import type { ArgumentKind } from '../classification/lexicon.ts';
+import { words } from '../classification/words.ts';
+import { walkArguments, type SchemaArgument } from './argument-walk.ts';
+import { argumentLabel, formatConditionPath } from './condition-path.ts';
+import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose, rootPrefixPattern } from './patterns.ts';
 import { plainLine } from '../text-safety/text.ts';
 import { treatment } from './treatment.ts';
 
@@ -13,8 +17,10 @@ import { treatment } from './treatment.ts';
  * - Read: allowed, with a generous per-minute limit against runaway loops.
  * - Write: allowed, rate-limited.
  * - Execute: allowed, tightly rate-limited.
- * - Every allowed tool with a dangerous argument (path, URL, command, code, query, amount)
- *   gets conditions that stop that argument's dangerous values.
+ * - Every allowed tool gets a check on every argument that can carry a dangerous value (path,
+ *   URL, command, code, query, field code, amount), wherever it sits in the schema: nested
+ *   objects by path, lists element by element, odd names quoted. An argument whose values
+ *   cannot be checked is refused when sent; a schema too big to walk hides the tool.
  * - Destructive and Financial: hidden (removed from tools/list and denied).
  * - Anything rated Critical: hidden, whatever its category.
  * Alternatives (deny, hide, stricter limits, allow with conditions) are offered beside it.
@@ -24,9 +30,19 @@ export interface PolicyTool {
   name: string;
   category: Category;
   risk: Risk;
-  arguments: readonly ArgumentFinding[];
   /** A more severe reading the policy uses until a person reviews the tool (fail closed). */
   treatment?: { category: Category; risk: Risk } | undefined;
+  /** The tool's input schema: every property is walked for the checks. */
+  inputSchema: unknown;
+}
+
+/** Settings a person gives the recommender. */
+export interface RecommendOptions {
+  /**
+   * An absolute directory the tools' files must stay under (e.g. /srv/work). Without it, path
+   * arguments must be relative paths inside the workspace.
+   */
+  root?: string | undefined;
 }
 
 /** Calls per window for an allowed tool, by category and risk. */
@@ -42,45 +58,136 @@ const STRICT_FALLBACK = { max: 1, window: 'hour' as const };
 /** Quota across every tool of a server in its bundle. */
 export const ALL_TOOLS_LIMIT: Limit = { counter: 'all_tools_rate', window: 'minute', max: 300, scope: 'grant' };
 
-/** Only plain identifiers become condition paths; anything else stays in the evidence table. */
-const SAFE_SEGMENT = /^[A-Za-z0-9_$-]+$/;
-const conditionPath = (argPath: string): string | undefined =>
-  argPath.split('.').every((segment) => SAFE_SEGMENT.test(segment)) ? `args.${argPath}` : undefined;
+/** Words in an argument's description or name that say it takes an absolute path. */
+const ABSOLUTE_PATH_WORDS = /\babsolute\b[^.\n]{0,40}\bpaths?\b|\bfull path\b/i;
 
-export function argumentConditions(args: readonly ArgumentFinding[]): { require: Condition[]; deny_if: Condition[] } {
-  const require: Condition[] = [];
+/** Whether a tool's definition asks for absolute paths, so its page says which root to set. */
+export function asksForAbsolutePaths(tool: Pick<PolicyTool, 'inputSchema'>): boolean {
+  return walkArguments(tool.inputSchema).args.some((arg) => kindOf(arg) === 'path' && ABSOLUTE_PATH_WORDS.test(arg.description));
+}
+
+/** A field code (Word's `{ PAGE }`, `{ INCLUDETEXT … }`): a code argument whose name says field. */
+const isFieldCode = (arg: Pick<SchemaArgument, 'name'>) => words(arg.name).includes('field');
+
+/** The kinds the recommender checks, and what each value of that kind must pass. */
+function valueChecks(
+  kind: ArgumentKind,
+  arg: Pick<SchemaArgument, 'name'>,
+  path: string,
+  options: RecommendOptions,
+): Condition[] | undefined {
+  switch (kind) {
+    case 'path':
+      return options.root
+        ? [
+            { path, op: 'not_regex', value: rootPrefixPattern(options.root) },
+            { path, op: 'regex', value: CONDITION_PATTERNS.rootedPath.value },
+          ]
+        : [{ path, op: 'regex', value: CONDITION_PATTERNS.path.value }];
+    case 'url':
+      return [
+        { path, op: 'not_regex', value: CONDITION_PATTERNS.url.value },
+        { path, op: 'regex', value: CONDITION_PATTERNS.internalHost.value },
+      ];
+    case 'command':
+      return [{ path, op: 'regex', value: CONDITION_PATTERNS.command.value }];
+    case 'sql':
+      return [{ path, op: 'regex', value: CONDITION_PATTERNS.sql.value }];
+    case 'code':
+      return isFieldCode(arg)
+        ? [
+            { path, op: 'not_regex', value: CONDITION_PATTERNS.fieldType.value },
+            { path, op: 'regex', value: CONDITION_PATTERNS.fieldCode.value },
+          ]
+        : [{ path, op: 'regex', value: CONDITION_PATTERNS.code.value }];
+    case 'amount':
+      return [];
+    default:
+      return undefined;
+  }
+}
+
+type Scalar = string | number | boolean | null;
+const scalarsOf = (values: readonly unknown[]) =>
+  values.filter((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v)) as Scalar[];
+
+/**
+ * Conditions for one argument of a checked kind, by the shapes its schema allows. An enum is
+ * the tightest allow list there is, and the server's author wrote it: its values are allowed and
+ * nothing else (so `domain: "security"` is never read as a URL).
+ */
+function conditionsFor(kind: ArgumentKind, arg: SchemaArgument, options: RecommendOptions): Condition[] {
+  const path = formatConditionPath(arg.steps);
+  if (valueChecks(kind, arg, path, options) === undefined) return [];
+  return shapeChecks(kind, arg, arg.steps, options);
+}
+
+function shapeChecks(
+  kind: ArgumentKind,
+  arg: Pick<SchemaArgument, 'name' | 'types' | 'enumValues' | 'items' | 'hasProperties'>,
+  steps: SchemaArgument['steps'],
+  options: RecommendOptions,
+): Condition[] {
+  const path = formatConditionPath(steps);
+  if (arg.enumValues !== undefined) {
+    const allowed = scalarsOf(arg.enumValues);
+    return allowed.length > 0 ? [{ path, op: 'not_in', value: allowed }] : [{ path, op: 'exists', value: true }];
+  }
+  const { types } = arg;
+  const only = (...allowed: string[]) => types.size > 0 && [...types].every((t) => allowed.includes(t));
+  if (only('array', 'null')) {
+    // A list of objects is checked through the objects' own properties (walked separately);
+    // a list of anything else element by element, with this argument's kind.
+    const element = arg.items ? walkArguments({ properties: { [arg.name]: arg.items } }).args[0] : undefined;
+    if (!element) return [{ path, op: 'exists', value: true }];
+    if (element.hasProperties && element.types.size > 0 && [...element.types].every((t) => t === 'object')) return [];
+    return shapeChecks(kind, element, [...steps, { kind: 'each' }], options);
+  }
+  // Named sub-properties get their own checks; an object with none has nothing to check it by.
+  if (only('object', 'null')) return arg.hasProperties ? [] : [{ path, op: 'exists', value: true }];
+  if (kind === 'amount') return amountChecks(path, types);
+  if (only('boolean', 'null', 'integer', 'number')) return [];
+  return valueChecks(kind, arg, path, options) ?? [];
+}
+
+/**
+ * An amount: a number over the cap is refused; where the schema also lets text through, the
+ * value (a number read as its decimal text) must be a small plain number or a currency code.
+ */
+function amountChecks(path: string, types: Set<string>): Condition[] {
+  const numeric = types.size > 0 && [...types].every((t) => t === 'integer' || t === 'number');
+  return numeric ? [{ path, op: 'gt', value: AMOUNT_CAP }] : [{ path, op: 'not_regex', value: CONDITION_PATTERNS.amountText.value }];
+}
+
+/** An argument's kind by its name and schema, or, for a list, by its name and the elements' schema (`links: [uri]`). */
+export function kindOf(arg: Pick<SchemaArgument, 'name' | 'schema' | 'items'>): ArgumentKind | undefined {
+  return argumentKindOf(arg.name, arg.schema) ?? (arg.items ? argumentKindOf(arg.name, arg.items) : undefined);
+}
+
+/**
+ * The argument checks for a tool: every property of its schema that carries a dangerous kind
+ * gets a check, or a condition that refuses calls sending it. All are `deny_if`, so an optional
+ * argument left out stays allowed.
+ */
+export function argumentConditions(
+  inputSchema: unknown,
+  options: RecommendOptions = {},
+): { require: Condition[]; deny_if: Condition[]; uncheckable: boolean } {
+  const walked = walkArguments(inputSchema);
   const denyIf: Condition[] = [];
-  for (const arg of args) {
-    const path = conditionPath(arg.path);
-    if (!path) continue;
-    const isString = arg.type === undefined || arg.type === 'string';
-    switch (arg.kind) {
-      case 'path':
-        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.path.value });
-        break;
-      case 'url':
-        if (isString) {
-          require.push({ path, op: 'regex', value: CONDITION_PATTERNS.urlScheme.value });
-          denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.privateHost.value });
-        }
-        break;
-      case 'command':
-        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.command.value });
-        break;
-      case 'sql':
-        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.sql.value });
-        break;
-      case 'code':
-        if (isString) denyIf.push({ path, op: 'regex', value: CONDITION_PATTERNS.code.value });
-        break;
-      case 'amount':
-        if (arg.type === 'number' || arg.type === 'integer') denyIf.push({ path, op: 'gt', value: AMOUNT_CAP });
-        break;
-      default:
-        break;
+  const seen = new Set<string>();
+  for (const arg of walked.args) {
+    const kind = kindOf(arg);
+    if (!kind) continue;
+    for (const condition of conditionsFor(kind, arg, options)) {
+      const key = JSON.stringify(condition);
+      if (!seen.has(key)) {
+        seen.add(key);
+        denyIf.push(condition);
+      }
     }
   }
-  return { require, deny_if: denyIf };
+  return { require: [], deny_if: denyIf, uncheckable: walked.truncated };
 }
 
 const limit = (tool: PolicyTool, rate: { max: number; window: LimitWindow }): Limit => ({
@@ -90,35 +197,37 @@ const limit = (tool: PolicyTool, rate: { max: number; window: LimitWindow }): Li
   scope: 'grant',
 });
 
-function ruleWith(tool: PolicyTool, rate: { max: number; window: LimitWindow }, withConditions: boolean): Rule {
+function ruleWith(tool: PolicyTool, rate: { max: number; window: LimitWindow }, options: RecommendOptions): Rule {
   const rule: Rule = {};
-  if (withConditions) {
-    const { require, deny_if } = argumentConditions(tool.arguments);
-    if (require.length > 0) rule.require = require;
-    if (deny_if.length > 0) rule.deny_if = deny_if;
-  }
+  const { require, deny_if } = argumentConditions(tool.inputSchema, options);
+  if (require.length > 0) rule.require = require;
+  if (deny_if.length > 0) rule.deny_if = deny_if;
   rule.limits = [limit(tool, rate)];
   return rule;
 }
 
-/** Whether the recommendation hides the tool rather than allowing it under a rule. */
-export function isHiddenByDefault(tool: Pick<PolicyTool, 'category' | 'risk' | 'treatment'>): boolean {
+/**
+ * Whether the recommendation hides the tool rather than allowing it under a rule: by the
+ * fail-closed treatment (or category and risk), or because its schema is too big or too deep
+ * to check every argument.
+ */
+export function isHiddenByDefault(tool: Pick<PolicyTool, 'category' | 'risk' | 'treatment' | 'inputSchema'>): boolean {
   const { category, risk } = tool.treatment ?? tool;
-  return category === 'destructive' || category === 'financial' || risk === 'critical';
+  return category === 'destructive' || category === 'financial' || risk === 'critical' || walkArguments(tool.inputSchema).truncated;
 }
 
 /** The recommended rule for a tool, or `undefined` when the recommendation is to hide it. */
-export function recommendedRule(tool: PolicyTool): Rule | undefined {
+export function recommendedRule(tool: PolicyTool, options: RecommendOptions = {}): Rule | undefined {
   if (isHiddenByDefault(tool)) return undefined;
   const rate = RATE[tool.category][tool.risk] ?? STRICT_FALLBACK;
   // Every dangerous argument gets its checks, whatever the category: a Write that takes a
   // path must not write to ../../.ssh/authorized_keys.
-  return ruleWith(tool, rate, true);
+  return ruleWith(tool, rate, options);
 }
 
 /** The recommended policy for one tool on its own. */
-export function recommendedPolicy(tool: PolicyTool): Policy {
-  const rule = recommendedRule(tool);
+export function recommendedPolicy(tool: PolicyTool, options: RecommendOptions = {}): Policy {
+  const rule = recommendedRule(tool, options);
   return rule ? { version: '1', default: 'deny', tools: { [tool.name]: rule } } : { version: '1', default: 'deny', hide: [tool.name] };
 }
 
@@ -130,7 +239,7 @@ export interface PolicyAlternative {
 }
 
 /** Other reasonable policies for the same tool, most permissive first. */
-export function policyAlternatives(tool: PolicyTool): PolicyAlternative[] {
+export function policyAlternatives(tool: PolicyTool, options: RecommendOptions = {}): PolicyAlternative[] {
   const alternatives: PolicyAlternative[] = [];
   const hidden = isHiddenByDefault(tool);
   const rate = RATE[tool.category][tool.risk] ?? STRICT_FALLBACK;
@@ -140,7 +249,7 @@ export function policyAlternatives(tool: PolicyTool): PolicyAlternative[] {
       id: 'allow-with-conditions',
       title: 'Allow it, tightly limited',
       summary: `If an agent truly needs it: at most ${strict.max} calls per ${strict.window}, with every dangerous argument constrained. Pair it with human approval in your client.`,
-      policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, strict, true) } },
+      policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, strict, options) } },
     });
   } else {
     const stricter = { max: Math.max(1, Math.floor(rate.max / 6)), window: rate.window === 'minute' ? ('hour' as const) : rate.window };
@@ -148,7 +257,7 @@ export function policyAlternatives(tool: PolicyTool): PolicyAlternative[] {
       id: 'stricter',
       title: 'Stricter limits',
       summary: `For unattended agents: at most ${stricter.max} calls per ${stricter.window}.`,
-      policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, stricter, true) } },
+      policy: { version: '1', default: 'deny', tools: { [tool.name]: ruleWith(tool, stricter, options) } },
     });
     alternatives.push({
       id: 'hide',
@@ -167,11 +276,11 @@ export function policyAlternatives(tool: PolicyTool): PolicyAlternative[] {
 }
 
 /** One policy.json for a whole server: every tool with its recommended rule, or hidden. */
-export function serverBundle(tools: readonly PolicyTool[]): Policy {
+export function serverBundle(tools: readonly PolicyTool[], options: RecommendOptions = {}): Policy {
   const rules: Record<string, Rule> = {};
   const hide: string[] = [];
   for (const tool of tools) {
-    const rule = recommendedRule(tool);
+    const rule = recommendedRule(tool, options);
     if (rule) rules[tool.name] = rule;
     else hide.push(tool.name);
   }
@@ -202,6 +311,8 @@ function describeCondition(condition: Condition): string {
   switch (condition.op) {
     case 'regex':
       return `${condition.path} matches ${why ? `a pattern for ${value}` : value}`;
+    case 'not_regex':
+      return `${condition.path} ${why ? `is ${value}` : `does not match ${value}`}`;
     case 'gt':
       return `${condition.path} is greater than ${value}`;
     case 'gte':
@@ -246,7 +357,7 @@ export function policyAtAGlance(policy: Policy, toolName: string): { action: 'al
   if (!how.rule) return { action: 'allowed', text: 'Allowed without conditions' };
   const parts = ['Allowed'];
   for (const l of how.rule.limits ?? []) parts.push(`at most ${l.max} call${l.max === 1 ? '' : 's'} a ${WINDOW_WORD[l.window]}`);
-  const checked = [...new Set(how.checks.map((c) => plainLine(c.path.slice('args.'.length))))];
+  const checked = [...new Set(how.checks.map((c) => plainLine(argumentLabel(c.path))))];
   if (checked.length > 0) parts.push(`with checks on ${checked.join(', ')}`);
   return { action: 'allowed', text: parts.join(', ') };
 }

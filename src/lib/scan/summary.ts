@@ -1,4 +1,3 @@
-import { findDangerousArguments } from '../classification/classify.ts';
 import { effectiveClassification } from '../classification/effective.ts';
 import { reviewNeeds } from '../classification/review.ts';
 import { assertValidPolicy, serverBundle } from '../policy/recommend.ts';
@@ -62,7 +61,13 @@ export const emptySummary = (): RiskSummary => ({
 export function recommendedBundle(file: ServerFile): Policy {
   const tools = activeTools(file).map((tool) => {
     const effective = effectiveClassification(tool);
-    return { name: tool.name, category: effective.category, risk: effective.risk, arguments: findDangerousArguments(tool.inputSchema) };
+    return {
+      name: tool.name,
+      category: effective.category,
+      risk: effective.risk,
+      treatment: effective.treatment,
+      inputSchema: tool.inputSchema,
+    };
   });
   return assertValidPolicy(serverBundle(tools), `server ${file.server.slug}`);
 }

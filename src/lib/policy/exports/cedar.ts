@@ -1,12 +1,18 @@
 import type { Condition, Rule } from '../../../schemas/policy.ts';
-import { portableCheck } from '../patterns.ts';
+import { parseConditionPath } from '../condition-path.ts';
+import { PATH_LOOKALIKES, patternIdOf, type PatternId } from '../patterns.ts';
 import { NoteGroups, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
 
 /**
- * ToolHive's Cedar authorization config (`type: cedarv1`). Tool arguments reach Cedar as
- * `resource.arg_<name>`; Cedar has no regular expressions, only `like` globs. Every argument
- * check goes into the `when` clause of the tool's `permit`, so a value of a type a check cannot
- * handle makes the permit fail (Cedar skips a policy that errors) and the call is denied.
+ * ToolHive's Cedar authorization config (`type: cedarv1`). ToolHive prepares a call's arguments
+ * before Cedar sees them (stacklok/toolhive pkg/authz/authorizers/cedar/core.go): a string or a
+ * boolean arrives as `resource.arg_<name>`, a number as a decimal (dropped when too large for
+ * one), and a list, an object or null only as `arg_<name>_present`. So every checked argument
+ * also refuses `arg_<name>_present`, a number check requires the number to have arrived, and a
+ * check Cedar cannot write (it has no regular expressions, only `like` globs) refuses calls
+ * that send the argument. Every check goes into the `when` clause of the tool's `permit`; a
+ * value of a type a check cannot handle makes the permit fail (Cedar skips a policy that
+ * errors) and the call is denied.
  */
 
 /** A Cedar string literal: quotes, backslashes and every character outside printable ASCII escaped. */
@@ -21,77 +27,108 @@ export function cedarString(text: string): string {
   return `${out}"`;
 }
 
-/** A `like` pattern from a glob whose `*` are wildcards; every other character is literal (a literal star escaped). */
-function likePattern(glob: string): string {
-  return likeOf(glob.split('*'));
-}
-
-/** Literal pieces joined by wildcards. */
+/** Literal pieces joined by wildcards: a `like` pattern with every other character literal (a literal star escaped). */
 function likeOf(pieces: readonly string[]): string {
   return `"${pieces.map((piece) => cedarString(piece).slice(1, -1).replace(/\*/g, '\\*')).join('*')}"`;
 }
 
+const CONTROL_CHARS = [...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)), '\x7f'];
+/** Anywhere in the value, a control character or a look-alike of / . \\ ~ :. */
+const ANYWHERE = [...CONTROL_CHARS, ...PATH_LOOKALIKES, '\\', ':'].map((ch) => ['', ch, '']);
+/** What both path forms refuse after the start: an empty, . or .. segment, a trailing slash, a segment starting with a space. */
+const INNER = [['', '//', ''], ['', '/.', ''], ['', '/'], ['', '/ ', ''], ...ANYWHERE];
+
+/**
+ * The checks Cedar can write exactly, as `like` patterns any of which denies (the glob pieces
+ * are literal text joined by `*`). Each is the same set of values as the policy's pattern; the
+ * unit tests hold both to one corpus. The rest (URLs, code, SQL, field codes) need character
+ * classes or letter case that `like` cannot express, so calls that send them are refused.
+ */
+const DENY_GLOBS: Partial<Record<PatternId, string[][]>> = {
+  path: [[''], ['~', ''], ['/', ''], ['\\', ''], ['.', ''], [' ', ''], ...INNER],
+  rootedPath: INNER,
+  command: [';', '&', '|', '`', '$', '<', '>', '\r', '\n', '\0'].map((ch) => ['', ch, '']),
+};
+
 const attribute = (argument: string) => `resource[${cedarString(`arg_${argument}`)}]`;
 const has = (argument: string) => `resource has ${cedarString(`arg_${argument}`)}`;
+/** A list, an object or null sent for the argument, which ToolHive passes only as present. */
+const complex = (argument: string) => `resource has ${cedarString(`arg_${argument}_present`)}`;
+const refuseSent = (argument: string) => `!(${has(argument)}) && !(${complex(argument)})`;
 
 function cedarLiteral(value: unknown): string | undefined {
   if (typeof value === 'string') return cedarString(value);
   if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return undefined;
 }
 
-const COMPARE: Record<string, string> = { eq: '==', neq: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+/** A number as ToolHive's decimal: at most four places, within decimal's range. */
+function cedarDecimal(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > 922_337_203_685_477) return undefined;
+  const text = value.toFixed(4);
+  return Number(text) === value ? `decimal(${cedarString(text)})` : undefined;
+}
 
-/** A Cedar expression that holds when the condition holds (the argument present), or undefined. */
-function holds(condition: Condition, argument: string): { expression: string; note?: string } | undefined {
+const DECIMAL_METHOD: Record<string, string> = { lt: 'lessThan', lte: 'lessThanOrEqual', gt: 'greaterThan', gte: 'greaterThanOrEqual' };
+
+/** A Cedar expression that holds when the condition holds for a value that arrived as `arg_<name>`, or undefined. */
+function holds(condition: Condition, argument: string): string | undefined {
   const value = attribute(argument);
   switch (condition.op) {
     case 'eq':
-    case 'neq':
+    case 'neq': {
+      const literal = cedarLiteral(condition.value);
+      return literal === undefined ? undefined : `${value} ${condition.op === 'eq' ? '==' : '!='} ${literal}`;
+    }
     case 'lt':
     case 'lte':
     case 'gt':
     case 'gte': {
-      const literal = cedarLiteral(condition.value);
-      return literal === undefined ? undefined : { expression: `${value} ${COMPARE[condition.op]} ${literal}` };
+      const literal = cedarDecimal(condition.value);
+      return literal === undefined ? undefined : `${value}.${DECIMAL_METHOD[condition.op]}(${literal})`;
     }
     case 'in':
     case 'not_in': {
       const literals = (condition.value as unknown[]).map(cedarLiteral);
       if (literals.some((l) => l === undefined)) return undefined;
       const test = `[${literals.join(', ')}].contains(${value})`;
-      return { expression: condition.op === 'in' ? test : `!${test}` };
+      return condition.op === 'in' ? test : `!${test}`;
     }
     case 'contains':
-      return typeof condition.value === 'string' ? { expression: `${value} like ${likeOf(['', condition.value, ''])}` } : undefined;
+      return typeof condition.value === 'string' ? `${value} like ${likeOf(['', condition.value, ''])}` : undefined;
     case 'regex': {
-      const portable = portableCheck(condition);
-      if (portable?.requireGlob) return { expression: `${value} like ${likePattern(portable.requireGlob)}` };
-      if (portable?.denyGlobs) {
-        return {
-          expression: `(${portable.denyGlobs.map((glob) => `${value} like ${likePattern(glob)}`).join(' || ')})`,
-          ...(portable.globNote ? { note: portable.globNote } : {}),
-        };
-      }
-      return undefined;
+      const id = patternIdOf(condition);
+      const globs = id ? DENY_GLOBS[id] : undefined;
+      return globs ? `(${globs.map((glob) => `${value} like ${likeOf(glob)}`).join(' || ')})` : undefined;
+    }
+    case 'not_regex': {
+      // The root form's prefix: the path must start with the root and a slash.
+      const root = typeof condition.value === 'string' ? /^\^(\/.*)\/$/.exec(condition.value)?.[1] : undefined;
+      if (root === undefined || /[.+*?()|[\]{}^$]/.test(root.replace(/\\./g, ''))) return undefined;
+      return `!(${value} like ${likeOf([`${root.replace(/\\(.)/g, '$1')}/`, ''])})`;
     }
     default:
       return undefined;
   }
 }
 
-/** The `when` clause of a tool's permit, and what could not be kept. */
+/** The `when` clause of a tool's permit, and what could not be kept (always by denying more). */
 function permitClause(rule: Rule | undefined, lost: string[]): string | undefined | false {
   const parts: string[] = [];
+  const guarded = new Set<string>();
+  const add = (part: string) => {
+    if (!parts.includes(part)) parts.push(part);
+  };
   for (const condition of rule?.require ?? []) {
-    const argument = condition.path.slice('args.'.length);
-    if (argument.includes('.')) {
-      lost.push(`${condition.path} is nested; ToolHive passes top-level arguments only, so the tool is denied`);
+    const steps = parseConditionPath(condition.path);
+    const first = typeof steps === 'string' ? undefined : steps[0];
+    if (typeof steps === 'string' || steps.length !== 1 || first?.kind !== 'name') {
+      lost.push(`${condition.path} is inside a list or an object, which ToolHive passes only as present, so the tool is denied`);
       return false;
     }
+    const argument = first.name;
     if (condition.op === 'exists') {
-      parts.push(condition.value ? has(argument) : `!(${has(argument)})`);
+      add(condition.value ? `(${has(argument)} || ${complex(argument)})` : refuseSent(argument));
       continue;
     }
     const test = holds(condition, argument);
@@ -99,31 +136,48 @@ function permitClause(rule: Rule | undefined, lost: string[]): string | undefine
       lost.push(`Cedar cannot write the check on ${condition.path} (${condition.op}), so the tool is denied`);
       return false;
     }
-    parts.push(`${has(argument)} && ${test.expression}`);
+    add(`${has(argument)} && ${test}`);
   }
   for (const condition of rule?.deny_if ?? []) {
-    const argument = condition.path.slice('args.'.length);
-    if (argument.includes('.')) {
+    const steps = parseConditionPath(condition.path);
+    if (typeof steps === 'string' || steps[0]?.kind !== 'name') return false;
+    const argument = steps[0].name;
+    if (steps.length !== 1) {
       lost.push(
-        `${condition.path} is nested; ToolHive passes top-level arguments only, so calls that send ${condition.path.split('.')[1]} are denied`,
+        `${condition.path} is inside a list or an object, which ToolHive passes only as present; calls that send ${argument} are denied`,
       );
-      parts.push(`!(${has(condition.path.split('.')[1]!)})`);
+      add(refuseSent(argument));
       continue;
     }
     if (condition.op === 'exists') {
-      parts.push(condition.value ? `!(${has(argument)})` : has(argument));
+      add(condition.value ? refuseSent(argument) : `(${has(argument)} || ${complex(argument)})`);
       continue;
     }
     const test = holds(condition, argument);
     if (!test) {
-      lost.push(`Cedar cannot write the check on ${condition.path} (${condition.op}); calls that send it are denied`);
-      parts.push(`!(${has(argument)})`);
+      lost.push(
+        `Cedar cannot write the check on ${condition.path} (${condition.op === 'regex' || condition.op === 'not_regex' ? conditionKind(condition) : condition.op}); calls that send it are denied`,
+      );
+      add(refuseSent(argument));
       continue;
     }
-    if (test.note) lost.push(test.note);
-    parts.push(`(!(${has(argument)}) || !${test.expression.startsWith('(') ? test.expression : `(${test.expression})`})`);
+    // A list, an object or null reaches Cedar only as present: the check cannot see it, so it is refused.
+    if (!guarded.has(argument)) {
+      guarded.add(argument);
+      add(`!(${complex(argument)})`);
+    }
+    if (['lt', 'lte', 'gt', 'gte'].includes(condition.op)) {
+      // ToolHive drops a number too large for a decimal: an amount that did not arrive is refused.
+      lost.push(`ToolHive drops numbers too large for a decimal, so ${condition.path} is required here`);
+      add(`${has(argument)} && !(${test})`);
+    } else add(`(!(${has(argument)}) || !(${test}))`);
   }
   return parts.length > 0 ? parts.join(' &&\n    ') : undefined;
+}
+
+function conditionKind(condition: Condition): string {
+  const id = patternIdOf(condition);
+  return id ? `the ${id} pattern` : 'a regular expression';
 }
 
 /** The Cedar policies alone, one statement a string (ToolHive's `cedar.policies`). */

@@ -1,7 +1,8 @@
 import { Document, Scalar, visit } from 'yaml';
 import { escapeHiddenInJson, hasHidden } from '../../text-safety/hidden.ts';
 import type { Condition, Limit, Rule } from '../../../schemas/policy.ts';
-import { conditionPurpose, isRe2Compatible, portableCheck } from '../patterns.ts';
+import { parseConditionPath, formatConditionPath } from '../condition-path.ts';
+import { MUST_MATCH, conditionPurpose, patternIdOf } from '../patterns.ts';
 import { NoteGroups, commentLine, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
 
 /** One Intercept rule, as its policy.yaml writes it. */
@@ -15,17 +16,49 @@ export interface InterceptRule {
 }
 
 /** Intercept's inverse of each operator, used to turn a deny_if into a condition that must hold. */
-const INVERSE: Record<string, string> = { eq: 'neq', neq: 'eq', in: 'not_in', not_in: 'in', lt: 'gte', gte: 'lt', lte: 'gt', gt: 'lte' };
+const INVERSE: Record<string, string> = {
+  eq: 'neq',
+  neq: 'eq',
+  in: 'not_in',
+  not_in: 'in',
+  lt: 'gte',
+  gte: 'lt',
+  lte: 'gt',
+  gt: 'lte',
+  not_regex: 'regex',
+};
+
+/** Intercept's operators; `not_regex` is the policy model's own. */
+const INTERCEPT_OPS = new Set(['eq', 'neq', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'regex', 'contains', 'exists']);
 
 const describe = (condition: Condition) => conditionPurpose(condition) ?? `${condition.op} ${JSON.stringify(condition.value)}`;
 
 /**
+ * Where Intercept can read a condition's path: plain dotted names only. For a path through a
+ * list (`args.files[*]`) the answer is the argument holding the list, whose calls are refused;
+ * for a name with dots or spaces there is no path Intercept reads as that name.
+ */
+function interceptPath(path: string): { path: string } | { refuse: string } | { blocked: true } {
+  const steps = parseConditionPath(path);
+  if (typeof steps === 'string') return { blocked: true };
+  const names: string[] = [];
+  for (const step of steps) {
+    if (step.kind === 'each') return { refuse: formatConditionPath(names.map((name) => ({ kind: 'name', name }))) };
+    if (!/^[A-Za-z0-9_$-]+$/.test(step.name)) return { blocked: true };
+    names.push(step.name);
+  }
+  return { path };
+}
+
+/**
  * The rules of one tool. `lost` collects what could not be kept; each loss is handled by
- * denying more, never less.
+ * denying more, never less: a check Intercept cannot run refuses calls that send the argument,
+ * and a check on an argument it cannot even name blocks the tool.
  */
 function toolRules(tool: string, rule: Rule, lost: string[]): InterceptRule[] {
   const rules: InterceptRule[] = [];
-  const deny = (why: string) => {
+  const refused = new Set<string>();
+  const block = (why: string) => {
     lost.push(why);
     rules.push({
       name: 'blocked: a check this format cannot express',
@@ -33,43 +66,70 @@ function toolRules(tool: string, rule: Rule, lost: string[]): InterceptRule[] {
       on_deny: `${tool} is blocked: its policy needs a check Intercept cannot express (${why}).`,
     });
   };
+  const refuse = (path: string, why: string) => {
+    lost.push(why);
+    if (refused.has(path)) return;
+    refused.add(path);
+    rules.push({
+      name: `refuse ${path}`,
+      conditions: [{ path, op: 'exists', value: false }],
+      on_deny: `Refused: ${path} cannot be checked here, so calls that send it are denied.`,
+    });
+  };
+  const where = (condition: Condition): string | undefined => {
+    const at = interceptPath(condition.path);
+    if ('blocked' in at) {
+      block(`${condition.path} names an argument Intercept's paths cannot address`);
+      return undefined;
+    }
+    if ('refuse' in at) {
+      refuse(at.refuse, `Intercept cannot check each element of a list (${condition.path}); calls that send ${at.refuse} are denied`);
+      return undefined;
+    }
+    return at.path;
+  };
   for (const condition of rule.require ?? []) {
-    const portable = portableCheck(condition);
-    if (condition.op === 'regex' && !portable && !isRe2Compatible(String(condition.value))) {
-      deny(`${condition.path} must match a pattern RE2 cannot run`);
+    const path = where(condition);
+    if (path === undefined) continue;
+    if (!INTERCEPT_OPS.has(condition.op)) {
+      block(`${condition.path} must pass a ${condition.op} check Intercept has no operator for`);
       continue;
     }
-    const value = portable?.mustMatch && condition.op === 'regex' ? portable.mustMatch : condition.value;
     rules.push({
       name: `require ${condition.path}`,
-      conditions: [{ path: condition.path, op: condition.op, value }],
+      conditions: [{ path, op: condition.op, value: condition.value }],
       on_deny: `${condition.path} must satisfy: ${describe(condition)}.`,
     });
   }
   for (const condition of rule.deny_if ?? []) {
+    const path = where(condition);
+    if (path === undefined) continue;
     const inverse = INVERSE[condition.op];
+    const id = patternIdOf(condition);
+    const mustMatch = condition.op === 'regex' && id ? MUST_MATCH[id] : undefined;
     if (inverse) {
       rules.push({
         name: `refuse ${condition.path} ${condition.op} ${JSON.stringify(condition.value)}`.slice(0, 120),
-        conditions: [{ path: condition.path, op: inverse, value: condition.value }],
-        on_deny: `Refused: ${condition.path} ${condition.op === 'gt' ? `is over ${String(condition.value)}` : `must not be ${condition.op} ${JSON.stringify(condition.value)}`}.`,
+        conditions: [{ path, op: inverse, value: condition.value }],
+        on_deny:
+          condition.op === 'not_regex'
+            ? `Refused: ${condition.path} is ${describe(condition)}.`
+            : `Refused: ${condition.path} ${condition.op === 'gt' ? `is over ${String(condition.value)}` : `must not be ${condition.op} ${JSON.stringify(condition.value)}`}.`,
       });
     } else if (condition.op === 'exists') {
       rules.push({
         name: `refuse when ${condition.path} ${condition.value ? 'is sent' : 'is missing'}`,
-        conditions: [{ path: condition.path, op: 'exists', value: !condition.value }],
+        conditions: [{ path, op: 'exists', value: !condition.value }],
         on_deny: `Refused: ${condition.path} ${condition.value ? 'must not be sent' : 'is required'}.`,
       });
-    } else if (condition.op === 'regex' && portableCheck(condition)?.mustMatch) {
-      const portable = portableCheck(condition)!;
-      if (portable.mustMatchNote) lost.push(portable.mustMatchNote);
+    } else if (mustMatch) {
       rules.push({
         name: `safe ${condition.path}`,
-        conditions: [{ path: condition.path, op: 'regex', value: portable.mustMatch }],
+        conditions: [{ path, op: 'regex', value: mustMatch }],
         on_deny: `Refused: ${condition.path} looks like ${describe(condition)}.`,
       });
     } else {
-      deny(`a ${condition.op} check on ${condition.path} has no inverse Intercept can require`);
+      refuse(path, `a ${condition.op} check on ${condition.path} has no inverse Intercept can require; calls that send it are denied`);
     }
   }
   if (rule.require?.length || rule.deny_if?.length) {
