@@ -3,6 +3,7 @@ import { runCheck } from './commands/check.ts';
 import { runEval } from './commands/eval.ts';
 import { runGenerate } from './commands/generate.ts';
 import { runImport } from './commands/import.ts';
+import { runPolicy } from './commands/policy.ts';
 import { runRefresh } from './commands/refresh.ts';
 import { runReview } from './commands/review.ts';
 import { runScan } from './commands/scan.ts';
@@ -46,6 +47,11 @@ Commands:
            Decide one call against a policy file as a gateway would, and say why.
            --prior N counts N earlier calls in the current window (to test limits).
            Exit 0 allowed, 1 denied or hidden, 2 bad input.
+  policy   --server <slug> [--root <dir>] [--format <id>] [--out <file>]
+           Print a server's recommended policy bundle. Path arguments must be relative
+           paths inside the workspace; with --root /srv/work they must be absolute paths
+           under that folder instead (for tools that ask for absolute paths). --format
+           policy-json (default), intercept-yaml, claude-code, gemini-cli, codex or cedar.
   eval     --labels <file> [--content <dir>] [--json]
            Classify every hand-labelled tool (labels keyed "<server>/<tool>") from the
            catalogue's definitions; print category and risk agreement, confusion matrices
@@ -81,6 +87,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   import: runImport,
   refresh: runRefresh,
   check: runCheck,
+  policy: runPolicy,
   eval: runEval,
   review: runReview,
   scan: runScan,

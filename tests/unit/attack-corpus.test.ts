@@ -1,4 +1,6 @@
+import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
+import { exportAll } from '../../src/lib/policy/exports/index.ts';
 import { walkArguments } from '../../src/lib/policy/argument-walk.ts';
 import { parseConditionPath, formatConditionPath } from '../../src/lib/policy/condition-path.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
@@ -101,6 +103,29 @@ describe('no export allows what policy.json denies', () => {
       const model = modelDecides(bundle, call);
       if (model === 'deny' && interceptDecides(byServer.get(call.server)!.intercept, call.tool, call.args) === 'allow')
         leaks.push(show(call));
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('Claude Code, Gemini CLI and Codex: a tool whose rule checks arguments is never on an allow list', () => {
+    const leaks: string[] = [];
+    for (const server of servers) {
+      const all = exportAll(
+        server.slug,
+        bundleOf(server),
+        server.tools.map((t) => t.name),
+      );
+      const text = (id: string) => all.find((e) => e.id === id)!.text;
+      const claude: string[] = JSON.parse(text('claude-code')).permissions.allow ?? [];
+      const gemini: string[] = JSON.parse(text('gemini-cli')).mcpServers[server.slug].includeTools ?? [];
+      const codex: string[] =
+        (parseToml(text('codex')).mcp_servers as Record<string, { enabled_tools?: string[] }>)[server.slug]!.enabled_tools ?? [];
+      for (const { call, bundle } of corpus.filter((c) => c.server.slug === server.slug)) {
+        if (modelDecides(bundle, call) === 'allow') continue;
+        if (claude.includes(`mcp__${server.slug}__${call.tool}`)) leaks.push(`claude-code ${show(call)}`);
+        if (gemini.includes(call.tool)) leaks.push(`gemini-cli ${show(call)}`);
+        if (codex.includes(call.tool)) leaks.push(`codex ${show(call)}`);
+      }
     }
     expect(leaks).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { effectiveClassification } from '../classification/effective.ts';
 import { reviewNeeds } from '../classification/review.ts';
-import { assertValidPolicy, serverBundle } from '../policy/recommend.ts';
+import { assertValidPolicy, serverBundle, type RecommendOptions } from '../policy/recommend.ts';
 import type { Policy } from '../../schemas/policy.ts';
 import { RISK_LEVELS, type Risk } from '../../schemas/risk.ts';
 import type { ServerFile } from '../../schemas/server.ts';
@@ -57,8 +57,8 @@ export const emptySummary = (): RiskSummary => ({
   poisoned: [],
 });
 
-/** The server's recommended bundle, as the site's server page offers it. */
-export function recommendedBundle(file: ServerFile): Policy {
+/** The server's recommended bundle, as the site's server page offers it (or with a root for path arguments). */
+export function recommendedBundle(file: ServerFile, options: RecommendOptions = {}): Policy {
   const tools = activeTools(file).map((tool) => {
     const effective = effectiveClassification(tool);
     return {
@@ -69,5 +69,5 @@ export function recommendedBundle(file: ServerFile): Policy {
       inputSchema: tool.inputSchema,
     };
   });
-  return assertValidPolicy(serverBundle(tools), `server ${file.server.slug}`);
+  return assertValidPolicy(serverBundle(tools, options), `server ${file.server.slug}`);
 }
