@@ -52,10 +52,14 @@ Commands:
            paths inside the workspace; with --root /srv/work they must be absolute paths
            under that folder instead (for tools that ask for absolute paths). --format
            policy-json (default), intercept-yaml, claude-code, gemini-cli, codex or cedar.
-  eval     --labels <file> [--content <dir>] [--json]
+  eval     --labels <file> [--labels <file>…] [--content <dir>] [--brief] [--json]
            Classify every hand-labelled tool (labels keyed "<server>/<tool>") from the
            catalogue's definitions; print category and risk agreement, confusion matrices
            and each disagreement with the evidence the classifier used.
+             --by-server             agreement per server, and leave-one-server-out
+             --held-out <slug,…>     score these servers apart from the rest and leave
+                                     their disagreements out (read them only after scoring)
+             --show-held-out         show the held-out servers' disagreements too
   review   [--server <slug>] [--json]
            List the tools a person should look at: low confidence, evidence that disagrees,
            annotations that conflict, or a definition changed since it was reviewed.

@@ -50,6 +50,14 @@ export interface AgreementReport {
   disagreements: Disagreement[];
   /** Labelled tools the catalogue does not hold. */
   missing: string[];
+  /** Agreement per server (the `<server>` part of each key). */
+  byServer: Record<string, ServerAgreement>;
+}
+
+export interface ServerAgreement {
+  total: number;
+  categoryAgree: number;
+  riskAgree: number;
 }
 
 const grid = <K extends string>(keys: readonly K[]): Record<K, Record<K, number>> =>
@@ -82,6 +90,7 @@ export function measureAgreement(labels: LabelSet, definitions: ReadonlyMap<stri
     severeCalledRead: [],
     disagreements: [],
     missing: [],
+    byServer: {},
   };
   const contexts = serverContexts(definitions);
   for (const [key, expected] of Object.entries(labels)) {
@@ -92,10 +101,18 @@ export function measureAgreement(labels: LabelSet, definitions: ReadonlyMap<stri
     }
     const got = classifyTool(definition, contexts.get(serverOf(key)));
     report.total++;
+    const server = (report.byServer[serverOf(key)] ??= { total: 0, categoryAgree: 0, riskAgree: 0 });
+    server.total++;
     report.confusion[expected.category][got.category]++;
     report.riskConfusion[expected.risk][got.risk]++;
-    if (got.category === expected.category) report.categoryAgree++;
-    if (got.risk === expected.risk) report.riskAgree++;
+    if (got.category === expected.category) {
+      report.categoryAgree++;
+      server.categoryAgree++;
+    }
+    if (got.risk === expected.risk) {
+      report.riskAgree++;
+      server.riskAgree++;
+    }
     if (got.category === 'read' && ['execute', 'destructive', 'financial'].includes(expected.category)) report.severeCalledRead.push(key);
     if (got.category !== expected.category || got.risk !== expected.risk) {
       report.disagreements.push({
@@ -120,8 +137,79 @@ function matrixTable<K extends string>(keys: readonly K[], labelOf: Record<K, st
   return lines;
 }
 
+/** Agreement summed over some servers. */
+export function sumServers(report: AgreementReport, servers: Iterable<string>): ServerAgreement {
+  const sum = { total: 0, categoryAgree: 0, riskAgree: 0 };
+  for (const server of servers) {
+    const one = report.byServer[server];
+    if (!one) continue;
+    sum.total += one.total;
+    sum.categoryAgree += one.categoryAgree;
+    sum.riskAgree += one.riskAgree;
+  }
+  return sum;
+}
+
+/**
+ * Leave-one-server-out for a classifier of written rules: each server is scored as the one left
+ * out, and the figure is the mean of those per-server agreements (every server counts the same,
+ * however many tools it has), with the worst server beside it. It is an honest held-out figure
+ * only for servers nobody read while writing the rules: see `heldOut`.
+ */
+export function leaveOneServerOut(report: AgreementReport, servers: Iterable<string> = Object.keys(report.byServer)) {
+  const rows = [...servers].map((server) => report.byServer[server]).filter((row): row is ServerAgreement => row !== undefined);
+  const mean = (pick: (row: ServerAgreement) => number) =>
+    rows.length === 0 ? 0 : rows.reduce((sum, row) => sum + pick(row) / row.total, 0) / rows.length;
+  const worst = (pick: (row: ServerAgreement) => number) => Math.min(...rows.map((row) => pick(row) / row.total));
+  return {
+    servers: rows.length,
+    category: mean((row) => row.categoryAgree),
+    risk: mean((row) => row.riskAgree),
+    worstCategory: worst((row) => row.categoryAgree),
+    worstRisk: worst((row) => row.riskAgree),
+  };
+}
+
+/** The per-server table and the leave-servers-out summary, as Markdown. */
+export function formatByServer(report: AgreementReport, heldOut: ReadonlySet<string> = new Set()): string {
+  const servers = Object.keys(report.byServer).sort();
+  const lines = [
+    `| server | tools | category | risk |${heldOut.size > 0 ? ' set |' : ''}`,
+    `|---|---:|---:|---:|${heldOut.size > 0 ? '---|' : ''}`,
+  ];
+  for (const server of servers) {
+    const row = report.byServer[server]!;
+    lines.push(
+      `| ${server} | ${row.total} | ${percent(row.categoryAgree, row.total)} | ${percent(row.riskAgree, row.total)} |${heldOut.size > 0 ? ` ${heldOut.has(server) ? 'held out' : 'seen'} |` : ''}`,
+    );
+  }
+  const loso = leaveOneServerOut(report);
+  const pct = (n: number) => `${(100 * n).toFixed(1)}%`;
+  lines.push(
+    '',
+    `Leave-one-server-out (mean of ${loso.servers} servers, each scored as the one left out): category ${pct(loso.category)}, risk ${pct(loso.risk)}; worst server: category ${pct(loso.worstCategory)}, risk ${pct(loso.worstRisk)}`,
+  );
+  if (heldOut.size > 0) {
+    const seen = sumServers(
+      report,
+      servers.filter((server) => !heldOut.has(server)),
+    );
+    const held = sumServers(report, heldOut);
+    const heldLoso = leaveOneServerOut(report, heldOut);
+    lines.push(
+      `Seen servers (rules written while reading them): category ${seen.categoryAgree}/${seen.total} (${percent(seen.categoryAgree, seen.total)}), risk ${seen.riskAgree}/${seen.total} (${percent(seen.riskAgree, seen.total)})`,
+      `Held-out servers (scored only): category ${held.categoryAgree}/${held.total} (${percent(held.categoryAgree, held.total)}), risk ${held.riskAgree}/${held.total} (${percent(held.riskAgree, held.total)}); mean per server: category ${pct(heldLoso.category)}, risk ${pct(heldLoso.risk)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** The report as text a person reads (Markdown tables, so it pastes into the README as is). */
-export function formatAgreement(report: AgreementReport, options: { evidence?: boolean } = {}): string {
+export function formatAgreement(
+  report: AgreementReport,
+  options: { evidence?: boolean; byServer?: boolean; heldOut?: ReadonlySet<string>; showHeldOut?: boolean } = {},
+): string {
+  const heldOut = options.heldOut ?? new Set<string>();
   const lines = [
     `Labelled tools classified: ${report.total}${report.missing.length > 0 ? ` (${report.missing.length} labelled tools not in the catalogue)` : ''}`,
     `Category agreement: ${report.categoryAgree}/${report.total} (${percent(report.categoryAgree, report.total)})`,
@@ -136,9 +224,19 @@ export function formatAgreement(report: AgreementReport, options: { evidence?: b
     '',
     ...matrixTable(RISK_LEVELS, RISK_LABELS, report.riskConfusion),
   ];
-  if (report.disagreements.length > 0) {
-    lines.push('', `Disagreements (${report.disagreements.length}):`);
-    for (const d of report.disagreements) {
+  if (options.byServer || heldOut.size > 0) lines.push('', 'Agreement by server:', '', formatByServer(report, heldOut).trimEnd());
+  // Held-out servers are scored before anyone reads why they disagree: their disagreements stay
+  // out of the report unless asked for.
+  const shown = report.disagreements.filter((d) => options.showHeldOut || !heldOut.has(serverOf(d.key)));
+  if (shown.length < report.disagreements.length) {
+    lines.push(
+      '',
+      `${report.disagreements.length - shown.length} disagreements on held-out servers not shown (--show-held-out shows them).`,
+    );
+  }
+  if (shown.length > 0) {
+    lines.push('', `Disagreements (${shown.length}):`);
+    for (const d of shown) {
       lines.push(
         '',
         `- ${d.key}: labelled ${CATEGORY_LABELS[d.expected.category]}/${RISK_LABELS[d.expected.risk]}, classified ${CATEGORY_LABELS[d.got.category]}/${RISK_LABELS[d.got.risk]} (confidence ${d.got.confidence})`,

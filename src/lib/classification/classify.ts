@@ -1,27 +1,34 @@
-import type { AttackId } from '../../schemas/attack.ts';
-import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, maxRisk, type Category, type Risk } from '../../schemas/risk.ts';
-import type { Classification, Evidence, McpTool } from '../../schemas/tool.ts';
-import { HIDDEN_CLASS_LABELS, decodeTagText, findHidden, type HiddenFinding } from '../text-safety/hidden.ts';
+import { CATEGORIES, CATEGORY_LABELS, maxRisk, type Category } from '../../schemas/risk.ts';
+import type { Classification, Evidence } from '../../schemas/tool.ts';
+import { HIDDEN_CLASS_LABELS } from '../text-safety/hidden.ts';
 import {
   ACTION_ARGUMENTS,
   ACTIVE_TARGET_PATTERN,
-  ARGUMENT_KINDS,
   ARGUMENT_KIND_LABELS,
   BOOKKEEPING_OBJECTS,
   BOOKKEEPING_SWITCH_VERBS,
-  CODE_IDENTIFIER_QUALIFIERS,
   COMPOUND_VERBS,
+  CONNECTION_VERBS,
+  DEPLOYABLE_ARGUMENTS,
+  DEPLOY_VERBS,
+  PIPELINE_OBJECTS,
+  TRIGGER_VERBS,
   DESCRIPTION_PHRASES,
   DESTRUCTIVE_FLAG_WORDS,
+  STATE_FLAG_WORDS,
   ENDED_OBJECTS,
+  HTTP_METHODS,
   ENDING_VERBS,
   EPHEMERAL_OBJECTS,
+  CHARGE_COMMITTING_VERBS,
+  DRAFT_PATTERN,
   FINANCIAL_NOUNS,
+  INCURS_CHARGE_PATTERN,
+  MONEY_DOCUMENT_NOUNS,
   IRREVERSIBLE_PATTERN,
   KEEPS_CONTENT_PATTERN,
   LONG_DESCRIPTION,
   MODEL_CALL_PATTERN,
-  MODEL_INSTRUCTION_PATTERNS,
   MONEY_DESTINATION_WORDS,
   MONEY_MOVING_PATTERN,
   MONEY_VERBS,
@@ -34,148 +41,32 @@ import {
   REVISION_FINALISING_VERBS,
   REVISION_OBJECTS,
   RUNS_CODE_PATTERN,
+  SECRET_HEADERS_PATTERN,
   SECRET_PATTERN,
   TRACKED_CHANGE_PATTERN,
   UNTRUSTED_CONTENT_PATTERN,
-  VERBS,
   WHOLESALE_OVERWRITE_PATTERN,
-  type ArgumentKind,
+  WHOLESALE_VERBS,
+  WHOLE_OBJECTS,
 } from './lexicon.ts';
 import { failClosedTreatment, type ServerContext, type SevereReading } from './fail-closed.ts';
 import { firstSentence, verbObject, verbStems, words } from './words.ts';
 
-/** The definition fields the classifier reads. */
-export type ToolDefinition = Pick<McpTool, 'name' | 'title' | 'description' | 'inputSchema' | 'annotations'>;
+import { discoverArguments, findDangerousArguments, topLevelProperties } from './passes/arguments.ts';
+import { attackPatternsFor } from './passes/attacks.ts';
+import { findHiddenInDefinition, findModelInstructions } from './passes/poisoning.ts';
+import { buildRationale, findDisagreements } from './passes/rationale.ts';
+import { riskFor } from './passes/risk.ts';
+import { SEVERITY, isRecord, quote, round2, verbCategory, verbMeaning, type ToolDefinition } from './passes/shared.ts';
 
-const VERB_CATEGORY = new Map<string, Category>();
-// Severity order: a verb listed under several categories counts as the most severe.
-for (const category of ['financial', 'destructive', 'execute', 'write', 'read'] as const) {
-  for (const verb of VERBS[category]) if (!VERB_CATEGORY.has(verb)) VERB_CATEGORY.set(verb, category);
-}
-
-const SEVERITY: Record<Category, number> = { read: 0, write: 1, execute: 2, destructive: 3, financial: 4 };
-
-function verbCategory(word: string): { verb: string; category: Category } | undefined {
-  for (const stem of verbStems(word)) {
-    const category = VERB_CATEGORY.get(stem);
-    if (category) return { verb: stem, category };
-  }
-  return undefined;
-}
-
-export interface ArgumentFinding {
-  /** Dotted path of the argument, e.g. "options.path". */
-  path: string;
-  kind: ArgumentKind;
-  /** The JSON Schema type, when the schema states a single one. */
-  type: string | undefined;
-}
-
-const ARGUMENT_KIND_BY_WORD = new Map<string, ArgumentKind>();
-for (const [kind, names] of Object.entries(ARGUMENT_KINDS) as Array<[ArgumentKind, readonly string[]]>) {
-  for (const name of names) ARGUMENT_KIND_BY_WORD.set(name, kind);
-}
-
-/** How deep into nested argument schemas we look; schemas can be cyclic or huge. */
-const MAX_SCHEMA_DEPTH = 4;
-const MAX_ARGUMENTS = 200;
-
-/**
- * The kind of danger one argument carries, from its name (the last word decides: `output_path`
- * is a path) and, for a `query` or an unnamed URL, its schema. The recommender calls this for
- * every property it walks, so the evidence table and the policy read arguments the same way.
- */
-export function argumentKindOf(name: string, schema: unknown): ArgumentKind | undefined {
-  const parts = words(name);
-  const last = parts[parts.length - 1];
-  const argDescription = isRecord(schema) && typeof schema['description'] === 'string' ? schema['description'] : '';
-  let kind = last === undefined ? undefined : ARGUMENT_KIND_BY_WORD.get(last);
-  if (kind === 'code' && parts.length > 1 && CODE_IDENTIFIER_QUALIFIERS.has(parts[parts.length - 2]!)) kind = undefined;
-  // A `query` is a search string unless its own description names a query language that can write.
-  if (!kind && last === 'query' && QUERY_LANGUAGE_PATTERN.test(argDescription)) kind = 'sql';
-  const format = isRecord(schema) ? schema['format'] : undefined;
-  if (!kind && (format === 'uri' || format === 'url')) kind = 'url';
-  return kind;
-}
-
-/** Dangerous arguments of an input schema, found by name (the last word decides: `output_path` is a path). */
-export function findDangerousArguments(inputSchema: McpTool['inputSchema']): ArgumentFinding[] {
-  const found: ArgumentFinding[] = [];
-  let visited = 0;
-  const walk = (schema: unknown, prefix: string, depth: number) => {
-    if (depth > MAX_SCHEMA_DEPTH || !isRecord(schema)) return;
-    const properties = schema['properties'];
-    if (!isRecord(properties)) return;
-    for (const [name, child] of Object.entries(properties)) {
-      if (++visited > MAX_ARGUMENTS) return;
-      const path = prefix ? `${prefix}.${name}` : name;
-      const kind = argumentKindOf(name, child);
-      const type = isRecord(child) && typeof child['type'] === 'string' ? child['type'] : undefined;
-      if (kind) found.push({ path, kind, type });
-      if (isRecord(child)) {
-        walk(child, path, depth + 1);
-        if (isRecord(child['items'])) walk(child['items'], path, depth + 1);
-      }
-    }
-  };
-  walk(inputSchema, '', 0);
-  return found;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export interface ModelInstructionFinding {
-  field: string;
-  match: string;
-  why: string;
-}
-
-/** Text fields of a definition a model reads: name, title, description, and argument descriptions. */
-export function definitionTexts(tool: ToolDefinition): Array<{ field: string; text: string }> {
-  const texts: Array<{ field: string; text: string }> = [{ field: 'name', text: tool.name }];
-  if (tool.title) texts.push({ field: 'title', text: tool.title });
-  if (tool.annotations?.title) texts.push({ field: 'annotations.title', text: tool.annotations.title });
-  if (tool.description) texts.push({ field: 'description', text: tool.description });
-  const properties = tool.inputSchema.properties;
-  if (properties) {
-    for (const [name, schema] of Object.entries(properties).slice(0, MAX_ARGUMENTS)) {
-      texts.push({ field: `inputSchema.properties key`, text: name });
-      if (isRecord(schema) && typeof schema['description'] === 'string') {
-        texts.push({ field: `inputSchema.properties.${name}.description`, text: schema['description'] });
-      }
-    }
-  }
-  return texts;
-}
-
-export function findModelInstructions(tool: ToolDefinition): ModelInstructionFinding[] {
-  const found: ModelInstructionFinding[] = [];
-  for (const { field, text } of definitionTexts(tool)) {
-    for (const { pattern, why } of MODEL_INSTRUCTION_PATTERNS) {
-      const match = pattern.exec(text);
-      if (match) found.push({ field, match: match[0], why });
-    }
-  }
-  return found;
-}
-
-export function findHiddenInDefinition(tool: ToolDefinition): Array<{ field: string; findings: HiddenFinding[]; decoded: string }> {
-  const results: Array<{ field: string; findings: HiddenFinding[]; decoded: string }> = [];
-  for (const { field, text } of definitionTexts(tool)) {
-    const findings = findHidden(text);
-    if (findings.length > 0) results.push({ field, findings, decoded: decodeTagText(text) });
-  }
-  return results;
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const quote = (text: string) => `“${text}”`;
+export { argumentKindOf, findDangerousArguments, type ArgumentFinding } from './passes/arguments.ts';
+export { definitionTexts, findHiddenInDefinition, findModelInstructions, type ModelInstructionFinding } from './passes/poisoning.ts';
+export { findDisagreements } from './passes/rationale.ts';
+export { isRecord, type ToolDefinition } from './passes/shared.ts';
 
 /**
  * Classifies one tool from its definition alone, following the rubric
- * (../shared/docs/classification-rubric.md): the words of the name and description give a
+ * (docs/classification-rubric.md): the words of the name and description give a
  * first reading, the rubric's conventions settle close cases, and what the definition
  * explicitly offers (flags, action values, code that runs, money) raises the category to the
  * most severe thing it can do. Annotations are hints: they never vote, and where they
@@ -193,9 +84,13 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   const nameVerbs: Array<{ verb: string; category: Category }> = [];
   let nameVerb: { verb: string; category: Category } | undefined;
   let previousWasVerb = false;
-  for (const word of nameWords) {
+  for (const [index, word] of nameWords.entries()) {
     if (word === 'and' || word === 'or' || word === 'then') continue;
-    const hit = verbCategory(word);
+    // Names use a verb's base form: `logs` and `invoices` in a name are nouns, not "logs" and "invoices".
+    const hit = verbCategory(word, { inflected: index === 0 });
+    // An HTTP method before another verb is transport (`post_search` searches; rubric, convention 6).
+    if (hit && HTTP_METHODS.has(word) && nameWords[index + 1] !== undefined && verbCategory(nameWords[index + 1]!, { inflected: false }))
+      continue;
     const compound: boolean = previousWasVerb && hit !== undefined && COMPOUND_VERBS.has(hit.verb);
     previousWasVerb = hit !== undefined && (nameVerb === undefined || compound);
     if (!hit) continue;
@@ -240,6 +135,7 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   }
 
   // 3. Dangerous arguments (they inform risk and the policy; execution and money are decided below).
+  const discovered = discoverArguments(tool.inputSchema);
   const args = findDangerousArguments(tool.inputSchema);
   const argKinds = new Set(args.map((arg) => arg.kind));
   for (const arg of args) {
@@ -280,22 +176,52 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   if (nameVerbs.length === 0) actedOn.push(...nameWords);
   if (leadVerb) actedOn.push(...verbObject(leadWords, 0));
 
-  // 5. Conventions that settle close cases (../shared/docs/classification-rubric.md).
+  const verbsSaid = [...nameVerbs, ...(leadVerb ? [leadVerb] : [])];
+
+  // 5. Conventions that settle close cases (docs/classification-rubric.md).
   // Execution needs code the caller supplies: "execute a prompt technique" runs nothing.
-  const codeArgument = args.find(
+  const codeArguments = args.filter(
     (arg) =>
       (arg.kind === 'code' || arg.kind === 'command' || arg.kind === 'sql') &&
       (arg.type === undefined || arg.type === 'string' || arg.type === 'array' || arg.type === 'object'),
   );
+  const ownDescription = (path: string) => discovered.find((arg) => arg.path === path)?.description ?? '';
+  const topDescription = (path: string) => discovered.find((arg) => arg.path === path.split(/[.[]/)[0])?.description ?? '';
   const runsCodePhrase = DESCRIPTION_PHRASES.filter((p) => p.suggests === 'execute').some((p) => p.pattern.test(description));
   const saysItRuns = category === 'execute' || nameVerbs.some((v) => v.category === 'execute') || leadVerb?.category === 'execute';
+  // Convention 8: code offered anywhere counts. A nested script or command step (a page action,
+  // a container's command) and an aggregation pipeline (which can write with $out) run by what they are.
+  const runsByItself = (arg: (typeof codeArguments)[number]) =>
+    (arg.path.includes('.') || arg.path.includes('[]')) && !/\bcode$/.test(arg.path.toLowerCase())
+      ? true
+      : arg.kind === 'sql' && QUERY_LANGUAGE_PATTERN.test(`${words(arg.path).join(' ')} ${ownDescription(arg.path)}`);
+  const codeArgument =
+    codeArguments.find((arg) => RUNS_CODE_PATTERN.test(ownDescription(arg.path)) || runsByItself(arg)) ?? codeArguments[0];
   const codeThatRuns =
-    codeArgument && (saysItRuns || runsCodePhrase || RUNS_CODE_PATTERN.test(argumentDescription(properties, codeArgument.path)));
+    codeArgument &&
+    (saysItRuns ||
+      runsCodePhrase ||
+      runsByItself(codeArgument) ||
+      RUNS_CODE_PATTERN.test(ownDescription(codeArgument.path)) ||
+      RUNS_CODE_PATTERN.test(topDescription(codeArgument.path)));
   const modelCall =
     MODEL_CALL_PATTERN.test(`${nameWords.join(' ')} ${description.slice(0, 400)}`) &&
     Object.keys(properties).some((name) => words(name).some((word) => PROMPT_ARGUMENTS.has(word)));
 
-  if (category === 'execute' && !codeThatRuns && !runsCodePhrase) {
+  // Convention 8: deploying or installing what the caller supplies (a chart and its values, a
+  // manifest, a bundle of source) runs it, though no argument is called "code".
+  const deploysSupplied =
+    verbsSaid.some((v) => DEPLOY_VERBS.has(v.verb)) &&
+    discovered.some((arg) => words(arg.name).some((word) => DEPLOYABLE_ARGUMENTS.has(word)));
+  if (deploysSupplied && category !== 'destructive' && category !== 'financial') {
+    const supplied = discovered.find((arg) => words(arg.name).some((word) => DEPLOYABLE_ARGUMENTS.has(word)))!;
+    settle(
+      'execute',
+      supplied.path,
+      `It deploys or installs what the caller supplies (${quote(supplied.path)}), which then runs: Execute (rubric, convention 8).`,
+    );
+  }
+  if (category === 'execute' && !codeThatRuns && !runsCodePhrase && !deploysSupplied) {
     settle(
       modelCall ? 'read' : 'write',
       nameVerb?.verb ?? '',
@@ -313,11 +239,30 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   const bookkeepingSwitch =
     nameVerbs.some((v) => BOOKKEEPING_SWITCH_VERBS.has(v.verb)) && actedOn.some((word) => BOOKKEEPING_OBJECTS.has(word));
   const activeTarget = ACTIVE_TARGET_PATTERN.exec(lead);
-  if ((category === 'write' || category === 'destructive') && (bookkeepingSwitch || activeTarget)) {
+  // Opening or closing the server's client connection handle is its own bookkeeping too.
+  const connectionHandle =
+    (verbsSaid.some((v) => v.verb === 'connect' || v.verb === 'disconnect') &&
+      Object.keys(properties).some((name) => /^connection/i.test(name))) ||
+    (verbsSaid.some((v) => CONNECTION_VERBS.has(v.verb)) && actedOn.some((word) => word === 'connection' || word === 'connections'));
+  if ((category === 'write' || category === 'destructive') && (bookkeepingSwitch || activeTarget || connectionHandle)) {
     settle(
       'read',
       activeTarget?.[0] ?? nameWords.join(' '),
       'It only changes the server’s own bookkeeping (what it captures, or which page later calls target), not the world (rubric, convention 2).',
+    );
+  }
+  // Convention 9: running an existing workflow, pipeline or job by its id supplies no code: a Write.
+  const runsExistingPipeline =
+    [...nameWords, ...leadWords.slice(0, 1)].some(
+      (word) => TRIGGER_VERBS.has(word) || verbStems(word).some((stem) => TRIGGER_VERBS.has(stem)),
+    ) &&
+    [...actedOn, ...nameWords].some((word) => PIPELINE_OBJECTS.has(word)) &&
+    !codeThatRuns;
+  if (runsExistingPipeline && !modelCall && (category === 'read' || category === 'execute')) {
+    settle(
+      'write',
+      nameWords.join(' '),
+      'It starts an existing workflow, pipeline or job and supplies no code: a Write (rubric, convention 9).',
     );
   }
   // Convention 4: a Read tool that saves its own output (a report, log or screenshot) stays Read.
@@ -373,23 +318,56 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   }
 
   // 6. What the definition explicitly offers raises the category, whatever the main purpose.
-  if (category === 'write' || category === 'destructive') {
-    for (const [name, schema] of Object.entries(properties)) {
-      const flagWords = words(name);
-      if (!isRecord(schema) || schema['type'] !== 'boolean') continue;
-      const destroys = flagWords.find((word) => DESTRUCTIVE_FLAG_WORDS.has(word));
-      if (destroys && !flagWords.includes('dry')) {
+  // Flags anywhere in the arguments (convention 8): a drain's `deleteLocalData`, a nested `allow_deleting_content`.
+  if (category !== 'financial') {
+    for (const arg of discovered) {
+      if (arg.schema['type'] !== 'boolean') continue;
+      const flagWords = words(arg.name);
+      // On a Read, a state flag (`archived`, `in_trash`) chooses what to find; only a flag that acts deletes.
+      const destroys = flagWords.find((word) => DESTRUCTIVE_FLAG_WORDS.has(word) && (category !== 'read' || !STATE_FLAG_WORDS.has(word)));
+      if (destroys && !flagWords.includes('dry') && category !== 'destructive') {
         evidence.push({
           kind: 'argument',
-          match: name,
-          detail: `The flag ${quote(name)} makes the call ${destroys === 'archived' || destroys === 'archive' || destroys.startsWith('trash') ? 'archive or trash (delete)' : 'delete or overwrite'} what it touches.`,
+          match: arg.path,
+          detail: `The flag ${quote(arg.path)} makes the call ${destroys === 'archived' || destroys === 'archive' || destroys.startsWith('trash') ? 'archive or trash (delete)' : 'delete or overwrite'} what it touches.`,
           suggests: 'destructive',
         });
-        settle('destructive', name, `It offers a flag, ${quote(name)}, that deletes or overwrites; the most severe option decides.`);
+        settle(
+          'destructive',
+          arg.path,
+          `It offers a flag, ${quote(arg.path)}, that deletes or overwrites; the most severe option decides.`,
+        );
       }
-      if (/^track(ed|_?changes)?$/i.test(name) && nameVerbs.some((v) => v.category === 'destructive') && category !== 'destructive') {
-        settle('destructive', name, `With ${quote(`${name}: false`)} the deletion is not tracked, so it cannot be undone.`);
+      if (
+        arg.depth === 0 &&
+        /^track(ed|_?changes)?$/i.test(arg.name) &&
+        nameVerbs.some((v) => v.category === 'destructive') &&
+        category !== 'destructive'
+      ) {
+        settle('destructive', arg.name, `With ${quote(`${arg.name}: false`)} the deletion is not tracked, so it cannot be undone.`);
       }
+      // Convention 3: an option that reloads the page changes browser session state.
+      if (category === 'read' && flagWords.includes('reload')) {
+        settle(
+          'write',
+          arg.path,
+          `It offers ${quote(arg.path)}, which reloads the page: browser session state is the world (rubric, convention 3).`,
+        );
+      }
+    }
+    // Convention 3 again, for a mode whose own description says it reloads or navigates the page.
+    const reloadingMode = discovered.find(
+      (arg) =>
+        Array.isArray(arg.schema['enum']) &&
+        /\b(reloads?|navigates?)\b[^.\n]{0,20}\b(the )?(page|tab)?/i.test(arg.description) &&
+        /\breloads?\b|\bnavigates?\b/i.test(arg.description),
+    );
+    if (category === 'read' && reloadingMode) {
+      settle(
+        'write',
+        reloadingMode.path,
+        `Its ${quote(reloadingMode.path)} option reloads or navigates the page: browser session state is the world (rubric, convention 3).`,
+      );
     }
   }
   for (const [name, schema] of Object.entries(properties)) {
@@ -425,7 +403,8 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
       `Its ${quote(codeArgument.path)} argument takes ${ARGUMENT_KIND_LABELS[codeArgument.kind]} that it runs.`,
     );
   }
-  if (category === 'read' && codeThatRuns && saysItRuns) {
+  // A Read that only takes a query or pipeline to plan or explain it stays a Read; a script step runs.
+  if (category === 'read' && codeThatRuns && (saysItRuns || (runsByItself(codeArgument) && codeArgument.kind !== 'sql'))) {
     settle(
       'execute',
       codeArgument.path,
@@ -440,7 +419,18 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   ) {
     settle('destructive', irreversible[0], `The description says the effect is permanent (${quote(irreversible[0])}).`);
   }
-  const wholesale = WHOLESALE_OVERWRITE_PATTERN.exec(description);
+  // Convention 10: a parameter that is the whole file or configuration, replacing the old one.
+  const replacesWhole =
+    leadWord !== undefined &&
+    WHOLESALE_VERBS.has(leadWord) &&
+    verbObject(leadWords, 0).some((word) => WHOLE_OBJECTS.has(word)) &&
+    /\bwith\b/i.test(lead)
+      ? /^\S+\s+(.*)$/.exec(lead)
+      : null;
+  const wholesale =
+    WHOLESALE_OVERWRITE_PATTERN.exec(description) ??
+    discovered.map((arg) => WHOLESALE_OVERWRITE_PATTERN.exec(arg.description)).find((match) => match !== null) ??
+    replacesWhole;
   if (category === 'write' && wholesale && !TRACKED_CHANGE_PATTERN.test(description) && !/\bcells?\b|\bparagraphs?\b/i.test(wholesale[0])) {
     settle(
       'destructive',
@@ -449,37 +439,56 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
     );
   }
 
-  // 7. Money: moving it, never reading about it.
+  // 7. Money: moving it or committing a charge, never reading about it (conventions 7 and 12).
   const readsMoney = nameVerb?.category === 'read' || (leadVerb?.category === 'read' && !nameVerb);
   const moneyVerb = nameVerbs.find((v) => MONEY_VERBS.has(v.verb));
+  // A payment, charge or refund is money moving; an invoice or a quote only once it is committed.
   const moneyNoun = nameWords.find((word) => FINANCIAL_NOUNS.has(word));
+  const documentNoun = nameWords.find((word) => MONEY_DOCUMENT_NOUNS.has(word));
+  const commits = nameWords.find((word) => CHARGE_COMMITTING_VERBS.has(word));
   const amountArg = args.find((arg) => arg.kind === 'amount');
   const destinationArg = Object.keys(properties).find((name) => words(name).some((word) => MONEY_DESTINATION_WORDS.has(word)));
   const moneyPhrase = MONEY_MOVING_PATTERN.exec(description);
-  if (!readsMoney) {
+  const chargePhrase = INCURS_CHARGE_PATTERN.exec(description);
+  // "Creates a draft invoice": nothing is charged until a later step (convention 12).
+  const draft = DRAFT_PATTERN.test(`${nameWords.join(' ')} ${lead}`) && !commits;
+  if (!readsMoney && !draft) {
     const money =
       moneyVerb !== undefined
         ? `the name’s verb ${quote(moneyVerb.verb)} moves money`
         : moneyNoun && nameVerb
           ? `the name ${quote(nameVerb.verb)}s ${quote(moneyNoun)}`
-          : amountArg && (destinationArg || argKinds.has('recipient'))
-            ? `it takes an amount (${quote(amountArg.path)}) and where it goes (${quote(destinationArg ?? 'recipient')})`
-            : moneyPhrase && nameVerb && nameVerb.category !== 'read'
-              ? `the description says it ${quote(moneyPhrase[0])}`
-              : undefined;
+          : documentNoun && commits
+            ? `the name commits ${quote(documentNoun)} (${quote(commits)})`
+            : amountArg && (destinationArg || argKinds.has('recipient'))
+              ? `it takes an amount (${quote(amountArg.path)}) and where it goes (${quote(destinationArg ?? 'recipient')})`
+              : chargePhrase && nameVerb && nameVerb.category !== 'read'
+                ? `the description says it ${quote(chargePhrase[0])}`
+                : moneyPhrase && nameVerb && nameVerb.category !== 'read'
+                  ? `the description says it ${quote(moneyPhrase[0])}`
+                  : undefined;
     if (money) {
       evidence.push({
         kind: 'name',
-        match: moneyVerb?.verb ?? moneyNoun ?? amountArg?.path ?? moneyPhrase?.[0] ?? '',
+        match: moneyVerb?.verb ?? moneyNoun ?? documentNoun ?? amountArg?.path ?? chargePhrase?.[0] ?? moneyPhrase?.[0] ?? '',
         detail: `It moves money: ${money}.`,
         suggests: 'financial',
       });
       settle(
         'financial',
-        moneyVerb?.verb ?? moneyNoun ?? amountArg?.path ?? '',
-        `It moves money or incurs a charge on purpose: ${money} (rubric, convention 7).`,
+        moneyVerb?.verb ?? moneyNoun ?? documentNoun ?? amountArg?.path ?? '',
+        `It moves money or commits a charge on purpose: ${money} (rubric, conventions 7 and 12).`,
       );
     }
+  }
+  if (category === 'financial' && (readsMoney || draft) && !moneyVerb) {
+    settle(
+      readsMoney ? 'read' : 'write',
+      nameWords.join(' '),
+      readsMoney
+        ? 'It reads balances, invoices or charges; reading money moves none (rubric, convention 12).'
+        : 'It prepares a draft that charges nobody until a later step: a Write (rubric, convention 12).',
+    );
   }
 
   // 8. Fail closed (convention 13): readings more severe than the category, from the name, the
@@ -540,7 +549,8 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   }
 
   // 9. Risk, as the rubric sets it for each category.
-  const secrets = SECRET_PATTERN.exec(`${nameWords.join(' ')} ${lead}`);
+  // Secrets are the purpose (the name or the lead says so) or the output (headers with cookies or auth).
+  const secrets = SECRET_PATTERN.exec(`${nameWords.join(' ')} ${lead}`) ?? SECRET_HEADERS_PATTERN.exec(description);
   const outbound = nameWords.some((word) => verbStems(word).some((stem) => OUTBOUND_VERBS.has(stem)));
   const untrustedContent = UNTRUSTED_CONTENT_PATTERN.exec(`${nameWords.join(' ')} ${lead}`);
   if (untrustedContent && category === 'read') {
@@ -650,220 +660,4 @@ export function classifyTool(tool: ToolDefinition, context: ServerContext = {}):
   });
 
   return { category, risk, confidence, rationale, evidence, conflicts, disagreements, attackPatterns, ...(treatment ? { treatment } : {}) };
-}
-
-/** Top-level argument schemas, by name. */
-function topLevelProperties(inputSchema: McpTool['inputSchema']): Record<string, unknown> {
-  return isRecord(inputSchema.properties) ? inputSchema.properties : {};
-}
-
-function argumentDescription(properties: Record<string, unknown>, path: string): string {
-  const schema = properties[path.split('.')[0] ?? ''];
-  return isRecord(schema) && typeof schema['description'] === 'string' ? schema['description'] : '';
-}
-
-const SOURCE_LABELS: Record<string, string> = {
-  name: 'name',
-  description: 'description',
-  argument: 'arguments',
-  annotation: 'annotations',
-};
-
-/**
- * Where the pieces of a definition point somewhere other than the category that won:
- * "the name says Read, the arguments say Destructive". A reviewer starts here.
- */
-export function findDisagreements(evidence: readonly Evidence[], category: Category): string[] {
-  const bySource = new Map<string, Set<Category>>();
-  for (const item of evidence) {
-    const source = SOURCE_LABELS[item.kind];
-    if (!source || !item.suggests) continue;
-    if (!bySource.has(source)) bySource.set(source, new Set());
-    bySource.get(source)!.add(item.suggests);
-  }
-  const out: string[] = [];
-  for (const [source, categories] of bySource) {
-    if (categories.has(category)) continue;
-    const strongest = [...categories].sort((a, b) => SEVERITY[b] - SEVERITY[a])[0]!;
-    out.push(
-      `The ${source} ${source === 'arguments' || source === 'annotations' ? 'point' : 'points'} to ${CATEGORY_LABELS[strongest]}, not ${CATEGORY_LABELS[category]}.`,
-    );
-  }
-  return out;
-}
-
-function verbMeaning(category: Category): string {
-  switch (category) {
-    case 'read':
-      return 'reads or returns data';
-    case 'write':
-      return 'creates or changes something';
-    case 'execute':
-      return 'runs code or commands';
-    case 'destructive':
-      return 'deletes, clears or overwrites';
-    case 'financial':
-      return 'moves money';
-  }
-}
-
-interface Reach {
-  argKinds: ReadonlySet<ArgumentKind>;
-  /** Set only for a Read whose purpose or output is secrets. */
-  secrets: string | undefined;
-  outbound: boolean;
-  untrustedContent: boolean;
-}
-
-/**
- * Risk follows the rubric: Read is Low (Medium when it returns secrets), Write Medium,
- * Execute High, Destructive and Financial Critical. The reason names what in the
- * definition makes the risk concrete; poisoning can raise it further.
- */
-function riskFor(category: Category, reach: Reach): { risk: Risk; reason: string } {
-  const { argKinds } = reach;
-  switch (category) {
-    case 'read':
-      if (reach.secrets)
-        return {
-          risk: 'medium',
-          reason: `it returns secrets (${quote(reach.secrets)}), which an injected prompt can then send elsewhere`,
-        };
-      if (argKinds.has('path'))
-        return {
-          risk: 'low',
-          reason: 'it changes nothing, though the caller chooses which file it reads, so keep it to the files the task needs',
-        };
-      if (argKinds.has('url'))
-        return {
-          risk: 'low',
-          reason: 'it changes nothing, though the caller chooses the URL it fetches, which can reach internal services',
-        };
-      if (reach.untrustedContent)
-        return {
-          risk: 'low',
-          reason: 'it changes nothing, though it returns content written by outsiders, which can carry instructions the model may follow',
-        };
-      return { risk: 'low', reason: 'it only returns data, though even reads get a limit against runaway loops' };
-    case 'write':
-      if (reach.outbound || argKinds.has('recipient'))
-        return {
-          risk: 'medium',
-          reason: 'its changes persist, and it sends data out, so an injected prompt can use it to exfiltrate what the agent can read',
-        };
-      if (argKinds.has('path') || argKinds.has('url'))
-        return {
-          risk: 'medium',
-          reason: `its changes persist, and the caller chooses ${argKinds.has('path') ? 'the path it writes to' : 'the URL it acts on'}, so the change can land outside what the user intended`,
-        };
-      return { risk: 'medium', reason: 'its changes persist beyond the conversation, though they can be reversed' };
-    case 'execute':
-      if (argKinds.has('command'))
-        return {
-          risk: 'high',
-          reason: 'it runs a shell command the caller supplies: command injection gives an attacker the server’s full authority',
-        };
-      return {
-        risk: 'high',
-        reason: `it runs ${argKinds.has('sql') ? 'a query' : 'code'} the caller supplies, so an injected prompt chooses what runs`,
-      };
-    case 'destructive':
-      return { risk: 'critical', reason: 'it deletes or overwrites, and neither the agent nor a gateway can undo that' };
-    case 'financial':
-      return {
-        risk: 'critical',
-        reason: argKinds.has('amount')
-          ? 'it moves money in an amount the caller chooses'
-          : 'it moves money or incurs a charge on the user’s behalf',
-      };
-  }
-}
-
-function buildRationale(input: {
-  tool: ToolDefinition;
-  category: Category;
-  risk: Risk;
-  riskReason: string;
-  evidence: Evidence[];
-  conflicts: string[];
-  settled: string[];
-  hidden: boolean;
-  instructions: boolean;
-  noSignal: boolean;
-}): string[] {
-  const { category, risk, evidence } = input;
-  const sentences: string[] = [];
-  if (input.noSignal) {
-    sentences.push(
-      `Treated as ${CATEGORY_LABELS[category]} with low confidence: nothing in the definition points to a side effect, so review it by hand.`,
-    );
-  } else {
-    const support = evidence.filter((e) => e.suggests === category).slice(0, 2);
-    const reasons = support.map((e) => e.detail.replace(/\.$/, '').replace(/^The /, 'the '));
-    const last = input.settled[input.settled.length - 1];
-    if (last) sentences.push(`Classified as ${CATEGORY_LABELS[category]}: ${last.replace(/^It /, 'it ')}`);
-    else sentences.push(`Classified as ${CATEGORY_LABELS[category]} because ${reasons.join(', and ') || 'of the weight of the evidence'}.`);
-  }
-  sentences.push(`${RISK_LABELS[risk]} risk: ${input.riskReason}.`);
-  const args = evidence.filter((e) => e.kind === 'argument');
-  if (args.length > 0) {
-    sentences.push(
-      `Arguments to constrain: ${args
-        .slice(0, 4)
-        .map((e) => e.match)
-        .join(', ')}${args.length > 4 ? ` and ${args.length - 4} more` : ''}.`,
-    );
-  }
-  if (input.conflicts.length > 0) sentences.push('Its annotations disagree with what it does; trust the evidence, not the hints.');
-  if (input.hidden)
-    sentences.push(
-      'Its definition hides characters a reader cannot see but a model reads, a tool-poisoning technique; risk is raised accordingly.',
-    );
-  if (input.instructions)
-    sentences.push('Its text addresses the model directly with instructions, the signature of tool poisoning; risk is raised accordingly.');
-  return sentences;
-}
-
-function attackPatternsFor(input: {
-  category: Category;
-  argKinds: ReadonlySet<ArgumentKind>;
-  secrets: boolean;
-  outbound: boolean;
-  openWorld: boolean;
-  conflicts: boolean;
-  untrustedContent: boolean;
-  hidden: Array<{ findings: HiddenFinding[] }>;
-  instructions: ModelInstructionFinding[];
-}): AttackId[] {
-  const ids = new Set<AttackId>();
-  const { argKinds } = input;
-  if (input.category === 'execute' || argKinds.has('command') || argKinds.has('sql')) ids.add('mcp05');
-  if (input.category === 'execute') ids.add('denial-of-wallet');
-  if (input.category === 'destructive') {
-    ids.add('mcp02');
-    ids.add('consent-fatigue');
-  }
-  if (input.category === 'financial') {
-    ids.add('denial-of-wallet');
-    ids.add('confused-deputy');
-    ids.add('consent-fatigue');
-  }
-  if (input.secrets) ids.add('mcp01');
-  if (argKinds.has('credential')) {
-    ids.add('mcp01');
-    ids.add('confused-deputy');
-  }
-  if (argKinds.has('url') || input.outbound || argKinds.has('recipient')) ids.add('argument-exfiltration');
-  if (input.openWorld || argKinds.has('url') || input.untrustedContent) ids.add('mcp06');
-  if (input.category === 'read' && argKinds.has('path')) ids.add('mcp10');
-  if ((input.secrets || argKinds.has('path')) && (input.openWorld || input.outbound || argKinds.has('url'))) ids.add('lethal-trifecta');
-  if (input.conflicts) ids.add('mcp03');
-  if (input.hidden.length > 0 || input.instructions.length > 0) {
-    ids.add('mcp03');
-    ids.add('line-jumping');
-  }
-  if (input.hidden.some((h) => h.findings.some((f) => f.class !== 'ansi-escape'))) ids.add('hidden-unicode');
-  if (input.hidden.some((h) => h.findings.some((f) => f.class === 'ansi-escape'))) ids.add('ansi-escape');
-  if (input.instructions.some((i) => /tool/i.test(i.match))) ids.add('tool-shadowing');
-  return [...ids];
 }

@@ -6,23 +6,7 @@ import type { Category } from '../../schemas/risk.ts';
  * the leading verb of the description.
  */
 export const VERBS: Record<Category, readonly string[]> = {
-  financial: [
-    'pay',
-    'charge',
-    'refund',
-    'purchase',
-    'buy',
-    'sell',
-    'checkout',
-    'withdraw',
-    'deposit',
-    'trade',
-    'invoice',
-    'donate',
-    'tip',
-    'bill',
-    'payout',
-  ],
+  financial: ['pay', 'charge', 'refund', 'purchase', 'buy', 'sell', 'checkout', 'withdraw', 'deposit', 'trade', 'donate', 'tip', 'payout'],
   destructive: [
     'delete',
     'remove',
@@ -67,6 +51,7 @@ export const VERBS: Record<Category, readonly string[]> = {
     'install',
     'deploy',
     'interpret',
+    'upgrade',
   ],
   write: [
     'create',
@@ -180,6 +165,10 @@ export const VERBS: Record<Category, readonly string[]> = {
     'continue',
     'refine',
     'transfer',
+    'connect',
+    'disconnect',
+    'finalize',
+    'finalise',
   ],
   read: [
     'get',
@@ -263,18 +252,13 @@ export const VERBS: Record<Category, readonly string[]> = {
 export const FINANCIAL_NOUNS = new Set([
   'payment',
   'payments',
-  'invoice',
-  'invoices',
   'refund',
   'refunds',
   'payout',
   'payouts',
   'charge',
   'charges',
-  'transaction',
-  'transactions',
   'checkout',
-  'wallet',
   'subscription',
   'purchase',
   'withdrawal',
@@ -282,6 +266,29 @@ export const FINANCIAL_NOUNS = new Set([
   'money',
   'payee',
 ]);
+
+/**
+ * Money documents: creating or editing one charges nobody (a draft); finalising, sending or paying
+ * it commits the charge (rubric, convention 12).
+ */
+export const MONEY_DOCUMENT_NOUNS = new Set(['invoice', 'invoices', 'bill', 'bills', 'quote', 'quotes', 'order', 'orders']);
+export const CHARGE_COMMITTING_VERBS = new Set([
+  'finalize',
+  'finalise',
+  'pay',
+  'charge',
+  'send',
+  'issue',
+  'capture',
+  'confirm',
+  'place',
+  'submit',
+]);
+/** A draft: nothing is charged until a later step. */
+export const DRAFT_PATTERN = /\bdrafts?\b/i;
+/** A call that commits a charge: a cost the caller must confirm, a budget it may spend up to. */
+export const INCURS_CHARGE_PATTERN =
+  /\b(will be (charged|billed)|incur(s|ring)? (a |an )?(charges?|costs?|fees?)|confirm(s|ing)? (the |its )?(cost|price|charges?)|(spend|spends|spending) (up to|credits)|up to (a|the) (stated )?budget|billed to (your|the) account)\b/i;
 
 /**
  * Verbs that keep their meaning as the second word of a compound name such as
@@ -304,6 +311,9 @@ export const COMPOUND_VERBS = new Set([
 
 /** Argument-name prefixes that mark where a tool writes its output. */
 export const OUTPUT_ARGUMENT = /^(output|out|dest|destination|save|target|export)([_-]?(path|file|dir|directory|folder|filename))$/i;
+
+/** HTTP methods, which some servers put in front of the verb that says what a call does. */
+export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 /** Verbs that also send data out of the system the agent is working in. */
 export const OUTBOUND_VERBS = new Set(['send', 'post', 'publish', 'upload', 'share', 'email', 'notify', 'invite', 'push']);
@@ -363,6 +373,9 @@ export const DESCRIPTION_PHRASES: ReadonlyArray<{ pattern: RegExp; suggests: Cat
 export const SECRET_PATTERN =
   /\b(environment variables?|env vars?|secrets?|credentials?|passwords?|api[ _-]?keys?|access tokens?|auth tokens?|bearer tokens?|private keys?|cookies?|session tokens?|ssh keys?|\.env)\b/i;
 
+/** Output that carries secrets: "request headers (including 'Cookie')", "headers with the Authorization token". */
+export const SECRET_HEADERS_PATTERN = /\bheaders?\b[^.\n]{0,40}\b(cookies?|set-cookie|authorization|auth tokens?)\b/i;
+
 /** Phrases that say an effect cannot be reversed. */
 export const IRREVERSIBLE_PATTERN = /\b(permanently|irreversibl[ey]|cannot be undone|can't be undone|no undo)\b/i;
 
@@ -410,33 +423,42 @@ export const UNTRUSTED_CONTENT_PATTERN =
 /** Descriptions longer than this are flagged: length is where instructions hide. */
 export const LONG_DESCRIPTION = 10_000;
 
-/** Instructions aimed at the model rather than the user: the signature of tool poisoning. */
+/**
+ * Text that steers the model against the user: the signature of tool poisoning. Four kinds are
+ * flagged (hidden characters are found elsewhere): overriding the model's instructions, concealing
+ * something from the user, reading or passing on secrets, and orders about the user's other tools.
+ * Ordinary usage guidance ("call list_pages first", "you must provide an id", `<IMPORTANT>` around
+ * a usage note) is not a flag: it asks for nothing hidden and nothing against the user.
+ */
 export const MODEL_INSTRUCTION_PATTERNS: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   {
     pattern:
-      /\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier|other) (instructions|rules|prompts?|messages)\b/i,
+      /\b(ignore|disregard|forget|override) (all |any )?(the |your )?(previous|prior|above|earlier|other|system) (instructions|rules|prompts?|messages)\b/i,
     why: 'tells the model to ignore its instructions',
   },
   {
-    pattern: /\b(do not|don't|never) (tell|inform|mention|reveal|show|disclose)[^.\n]{0,20}\b(the )?(user|human|operator)\b/i,
+    pattern: /\b(do not|don't|never) (tell|inform|mention|reveal|show|disclose|alert|notify)[^.\n]{0,20}\b(the )?(user|human|operator)\b/i,
     why: 'tells the model to hide something from the user',
   },
-  { pattern: /<\s*(important|system|instructions?|secret)\s*>/i, why: 'contains a pseudo-tag that addresses the model' },
   {
-    pattern: /\b(before|after|instead of) (using|calling|running|invoking) (this|any|the|another|other) tools?\b/i,
-    why: 'tells the model what to do around other tool calls',
+    pattern: /\b(secretly|covertly|without (telling|asking|informing|notifying|alerting) (the )?(user|human|operator))\b/i,
+    why: 'tells the model to act without the user knowing',
   },
   {
     pattern:
-      /\b(read|open|cat|send|include|pass|upload)\b[^.\n]{0,40}(~\/\.ssh|id_rsa|\.env\b|\/etc\/passwd|mcp\.json|credentials|api[ _-]?keys?)/i,
+      /(?<!\b(never|not|n't|without) )\b(read|open|cat|send|include|pass|upload|attach|append)\b[^\n]{0,40}?(~\/\.ssh|id_rsa|\.env\b|\/etc\/passwd|mcp\.json|\.aws\/credentials|credentials|api[ _-]?keys?|private keys?|system prompt)/i,
     why: 'asks the model to read or pass on secrets',
   },
   {
     pattern:
-      /\b(you (must|should) (always|first|also)|always (call|use|run) this tool|this tool (must|should) (always )?be (called|used))\b/i,
-    why: 'gives the model standing orders',
+      /\b(fill|put|set|include|repeat|print|output)\b[^.\n]{0,30}\b(the |your )?(system prompt|conversation history|previous messages)\b/i,
+    why: 'asks the model to hand over its prompt or conversation',
   },
-  { pattern: /\bsystem prompt\b/i, why: 'refers to the system prompt' },
+  {
+    pattern:
+      /\b((before|after|instead of|whenever you) (are )?(using|calling|running|invoking) (any|every|all|another|other) (other )?(tools?|functions?|servers?)|(all|every|any) (other )?(emails?|messages?|tool calls?) (must|should) (be sent|go|be copied) to)\b/i,
+    why: 'gives orders about the user’s other tools',
+  },
 ];
 
 /**
@@ -467,11 +489,34 @@ export const BOOKKEEPING_OBJECTS = new Set([
   'monitoring',
   'watching',
   'listening',
+  'notifications',
+  'subscriber',
 ]);
 export const BOOKKEEPING_SWITCH_VERBS = new Set(['start', 'stop', 'enable', 'disable', 'toggle', 'pause', 'resume', 'begin', 'end']);
 /** "Set a page as the active page", "switch to tab 2": choosing what later calls target. */
 export const ACTIVE_TARGET_PATTERN =
-  /\b(as the (active|current|default)|the (active|current) (page|tab|session|window|target)|switch(es)? to)\b/i;
+  /\b(as the (active|current|default)|the (active|current) (page|tab|session|window|target)|switch(es)? to|as (the |a )?context for (future|subsequent|later|following)( tool)? calls|for (future|subsequent|later|following) (tool )?calls)\b/i;
+/** Deploying or installing caller-supplied things that then run (convention 8). */
+export const DEPLOY_VERBS = new Set(['deploy', 'install', 'upgrade']);
+export const DEPLOYABLE_ARGUMENTS = new Set([
+  'chart',
+  'manifest',
+  'manifests',
+  'bundle',
+  'source',
+  'sources',
+  'files',
+  'dockerfile',
+  'image',
+  'script',
+  'code',
+]);
+
+/** Verbs that start an existing workflow, pipeline or job (convention 9), and the kinds of thing they start. */
+export const TRIGGER_VERBS = new Set(['run', 'start', 'trigger', 'dispatch', 'rerun', 'retry', 'execute', 'launch', 'invoke']);
+export const PIPELINE_OBJECTS = new Set(['workflow', 'workflows', 'pipeline', 'pipelines', 'job', 'jobs', 'build', 'builds', 'deployment']);
+/** Verbs that open or close the server's own client connection handle (convention 2). */
+export const CONNECTION_VERBS = new Set(['connect', 'disconnect', 'close', 'open']);
 
 /**
  * Things a destructive verb can clear without loss the rubric counts (conventions 2 and 3):
@@ -548,6 +593,10 @@ export const REPORT_VERBS = new Set(['generate', 'take', 'save', 'capture', 'dum
 
 /** Words of a flag argument that make the call delete, overwrite or archive. */
 export const DESTRUCTIVE_FLAG_WORDS = new Set([
+  'deleting',
+  'deletion',
+  'overwriting',
+  'removing',
   'archived',
   'archive',
   'trash',
@@ -563,6 +612,9 @@ export const DESTRUCTIVE_FLAG_WORDS = new Set([
   'destroy',
   'prune',
 ]);
+
+/** Flag words that name a state rather than an act: on a search they select, on an update they delete. */
+export const STATE_FLAG_WORDS = new Set(['archived', 'trash', 'trashed', 'deleted', 'removed']);
 
 /** Argument names that choose what a multi-purpose tool does; their enum values are verbs. */
 export const ACTION_ARGUMENTS = new Set(['action', 'method', 'operation', 'op', 'mode', 'command', 'task', 'verb', 'type']);
@@ -596,7 +648,12 @@ export const PROMPT_ARGUMENTS = new Set([
 
 /** Words that make a whole-file overwrite (not an in-place edit). */
 export const WHOLESALE_OVERWRITE_PATTERN =
-  /\boverwrit\w*\b[^.\n]{0,40}\b(original|source|existing|whole|entire)?\s*(file|document|path|source|destination|target|data|contents?|database|table)\b|\b(wholesale|replaces? (the )?(whole|entire))\b/i;
+  /\boverwrit\w*\b[^.\n]{0,40}\b(original|source|existing|whole|entire)?\s*(file|document|page|part|path|source|destination|target|data|contents?|database|table|configuration)\b|\b(wholesale|replaces? (the )?(whole|entire))\b/i;
+
+/** "Replace a part with new XML": a lead verb that swaps a whole object for what the caller supplies. */
+export const WHOLESALE_VERBS = new Set(['replace', 'replaces', 'overwrite', 'overwrites']);
+/** Objects that are a whole (a file, a part, a page, a configuration), not a span inside one. */
+export const WHOLE_OBJECTS = new Set(['file', 'part', 'document', 'page', 'config', 'configuration', 'contents', 'body']);
 
 /** Words before `code` that make it an identifier, not a program: `language_code`, `status_code`. */
 export const CODE_IDENTIFIER_QUALIFIERS = new Set([
