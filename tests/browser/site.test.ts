@@ -214,10 +214,11 @@ for (const base of ['/', '/atlas/']) {
       for (const [id, label] of [
         ['intercept-yaml', 'Intercept'],
         ['claude-code', 'Claude Code'],
+        ['gemini-policy', 'Gemini CLI policy'],
         ['codex', 'Codex'],
         ['cedar', 'ToolHive (Cedar)'],
       ] as const) {
-        await section.getByRole('radio', { name: label }).check();
+        await section.getByRole('radio', { name: label, exact: true }).check();
         const panel = section.locator(`.panel[data-format="${id}"]`);
         await expect.poll(() => panel.isVisible(), POLL).toBe(true);
         // Written in the browser on first pick, by the exporter the build uses for server files.

@@ -107,7 +107,7 @@ describe('no export allows what policy.json denies', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('Claude Code, Gemini CLI and Codex: a tool whose rule checks arguments is never on an allow list', () => {
+  it('Claude Code, Gemini CLI and Codex: a tool whose rule checks arguments is never on an allow list (Codex: never without a prompt)', () => {
     const leaks: string[] = [];
     for (const server of servers) {
       const all = exportAll(
@@ -118,8 +118,14 @@ describe('no export allows what policy.json denies', () => {
       const text = (id: string) => all.find((e) => e.id === id)!.text;
       const claude: string[] = JSON.parse(text('claude-code')).permissions.allow ?? [];
       const gemini: string[] = JSON.parse(text('gemini-cli')).mcpServers[server.slug].includeTools ?? [];
-      const codex: string[] =
-        (parseToml(text('codex')).mcp_servers as Record<string, { enabled_tools?: string[] }>)[server.slug]!.enabled_tools ?? [];
+      // Codex may enable a checked tool only with approval_mode = "prompt": a person approves each call.
+      const codexTable = (
+        parseToml(text('codex')).mcp_servers as Record<
+          string,
+          { enabled_tools?: string[]; tools?: Record<string, { approval_mode?: string }> }
+        >
+      )[server.slug]!;
+      const codex = (codexTable.enabled_tools ?? []).filter((name) => codexTable.tools?.[name]?.approval_mode !== 'prompt');
       for (const { call, bundle } of corpus.filter((c) => c.server.slug === server.slug)) {
         if (modelDecides(bundle, call) === 'allow') continue;
         if (claude.includes(`mcp__${server.slug}__${call.tool}`)) leaks.push(`claude-code ${show(call)}`);

@@ -60,8 +60,16 @@ describe.each([...servers, hostile])('exports of $slug', (server) => {
   const exported = exportsOf(server);
   const bundle = bundleOf(server);
 
-  it('writes all six formats, and each parses with its reference parser', () => {
-    expect(exported.map((e) => e.id)).toEqual(['policy-json', 'intercept-yaml', 'claude-code', 'gemini-cli', 'codex', 'cedar']);
+  it('writes all seven formats, and each parses with its reference parser', () => {
+    expect(exported.map((e) => e.id)).toEqual([
+      'policy-json',
+      'intercept-yaml',
+      'claude-code',
+      'gemini-cli',
+      'gemini-policy',
+      'codex',
+      'cedar',
+    ]);
     expect(policySchema.safeParse(JSON.parse(textOf(server, 'policy-json'))).success).toBe(true);
     const yaml = parseYaml(textOf(server, 'intercept-yaml'));
     expect(parseYaml(textOf(server, 'intercept-yaml'), { version: '1.1' })).toEqual(yaml);
@@ -69,6 +77,9 @@ describe.each([...servers, hostile])('exports of $slug', (server) => {
     expect(JSON.parse(textOf(server, 'claude-code'))).toHaveProperty('permissions');
     expect(Object.keys(JSON.parse(textOf(server, 'gemini-cli')).mcpServers)).toEqual([server.slug]);
     expect(Object.keys(parseToml(textOf(server, 'codex')).mcp_servers as object)).toEqual([server.slug]);
+    expect(
+      (parseToml(textOf(server, 'gemini-policy')).rule as Array<{ mcpName: string }>).every((rule) => rule.mcpName === server.slug),
+    ).toBe(true);
     const config = JSON.parse(textOf(server, 'cedar'));
     expect(config).toMatchObject({ version: '1.0', type: 'cedarv1' });
     expect(cedar.checkParsePolicySet({ staticPolicies: config.cedar.policies.join('\n') })).toEqual({ type: 'success' });

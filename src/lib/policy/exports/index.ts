@@ -5,6 +5,7 @@ import { claudeCodeExport } from './claude-code.ts';
 import { interceptExport } from './intercept.ts';
 import { EXPORT_IDS, commentLine, type ExportId, type ExportInput, type ExportResult } from './shared.ts';
 import { codexExport, geminiCliExport } from './tool-lists.ts';
+import { geminiPolicyExport } from './gemini-policy.ts';
 
 export { EXPORT_IDS, type ExportId, type ExportInput, type ExportResult };
 
@@ -60,6 +61,14 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [
     build: geminiCliExport,
   },
   {
+    id: 'gemini-policy',
+    label: 'Gemini CLI policy',
+    where: 'Gemini CLI policy engine: a .toml file in ~/.gemini/policies/',
+    file: 'gemini-policy.toml',
+    notesInText: true,
+    build: geminiPolicyExport,
+  },
+  {
     id: 'codex',
     label: 'Codex',
     where: 'OpenAI Codex: ~/.codex/config.toml',
@@ -76,11 +85,14 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [
   },
 ];
 
-/** The composer's "ask first" is kept only by Claude Code; elsewhere the tool runs under its rule, and a note says so. */
+/** Formats that can ask a person before a call. */
+const ASKS = new Set<ExportId>(['claude-code', 'gemini-policy', 'codex']);
+
+/** The composer's "ask first" is kept where the target can ask; elsewhere the tool runs under its rule, and a note says so. */
 export function exportFor(id: ExportId, input: ExportInput): ExportResult {
   const format = EXPORT_FORMATS.find((f) => f.id === id)!;
   const result = format.build(input);
-  if (id !== 'claude-code' && input.ask && input.ask.length > 0) {
+  if (!ASKS.has(id) && input.ask && input.ask.length > 0) {
     return {
       ...result,
       notes: [

@@ -70,11 +70,30 @@ export function geminiCliExport(input: ExportInput): ExportResult {
   return { text: `${JSON.stringify(settings, null, 2)}\n`, notes };
 }
 
-/** Codex: `[mcp_servers.<server>]` in ~/.codex/config.toml with enabled_tools and disabled_tools. */
+/**
+ * Codex: `[mcp_servers.<server>]` in ~/.codex/config.toml with enabled_tools and disabled_tools,
+ * and per tool `tools.<tool>.approval_mode`. Codex cannot check arguments but can ask: a tool whose
+ * rule needs checks (or that the composer marks "ask first") is enabled with `approval_mode =
+ * "prompt"`, so a person approves each call; nothing with checks runs unasked.
+ */
 export function codexExport(input: ExportInput): ExportResult {
   const split = splitTools(input);
-  const notes = listNotes('Codex', split);
+  const asked = split.include.filter((name) => input.ask?.includes(name));
+  const prompted = [...split.needChecks, ...asked];
+  const lists = {
+    ...split,
+    include: [...split.include, ...split.needChecks],
+    exclude: split.exclude.filter((name) => !split.needChecks.includes(name)),
+    needChecks: [],
+  };
+  const notes = listNotes('Codex', lists);
+  if (split.needChecks.length > 0)
+    notes.unshift(
+      `Codex cannot check arguments, so ${pluralTools(split.needChecks)} whose rule needs argument checks ${split.needChecks.length === 1 ? 'has' : 'have'} approval_mode = "prompt": a person approves each call, and the checks are theirs to make.`,
+    );
   notes.push('Merge the keys into the [mcp_servers] table you already have for this server (command, args).');
-  const toml = toToml({ mcp_servers: { [input.server]: allowAndDeny(split, 'enabled_tools', 'disabled_tools', notes) } });
+  const table: Record<string, unknown> = allowAndDeny(lists, 'enabled_tools', 'disabled_tools', notes);
+  if (prompted.length > 0) table['tools'] = Object.fromEntries(prompted.map((name) => [name, { approval_mode: 'prompt' }]));
+  const toml = toToml({ mcp_servers: { [input.server]: table } });
   return { text: `${toml}\n`, notes };
 }
