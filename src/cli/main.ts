@@ -1,12 +1,3 @@
-import { runBenchCommand } from './commands/bench.ts';
-import { runCheck } from './commands/check.ts';
-import { runEval } from './commands/eval.ts';
-import { runGenerate } from './commands/generate.ts';
-import { runImport } from './commands/import.ts';
-import { runPolicy } from './commands/policy.ts';
-import { runRefresh } from './commands/refresh.ts';
-import { runReview } from './commands/review.ts';
-import { runScan } from './commands/scan.ts';
 import { describeFailure, HelpRequested } from './errors.ts';
 
 /**
@@ -70,6 +61,14 @@ Commands:
            Decisions are written into the server's content file (atomically) and kept by
            re-imports; the tool's page shows who decided and when.
 
+  guard    --policy <file|https URL> [--pin <catalog/<server>.json file|URL>] [--audit <file>]
+           -- <server command line>   |   --upstream <https URL> [--header "Name: value"]
+           Run an MCP server behind the policy, as a stdio MCP server for your agent's client:
+           hidden tools leave tools/list, every tools/call is decided by the policy first, a
+           denied call never reaches the server. See the README ("atlas guard").
+           Options: --timeout <s> per call (60), --start-timeout <s> (60),
+           --max-result-mb <n> (8), --audit-max-mb <n> (10, then rotated to <file>.1)
+
   generate --tools N --servers M [--seed S] --out <dir>
            Write a synthetic catalogue (deterministic from the seed) in the importer's format.
            Build it with: ATLAS_CONTENT=<dir> npm run build
@@ -85,18 +84,23 @@ Examples:
   npx atlas import --file ./tools-list.json --server my-server
   npx atlas import --stdio "npx -y @modelcontextprotocol/server-memory"
   npx atlas import --http https://mcp.example.com/mcp --header "Authorization: Bearer $TOKEN"
+  npx atlas guard --policy ./policy.json -- npx -y @modelcontextprotocol/server-memory
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
-  import: runImport,
-  refresh: runRefresh,
-  check: runCheck,
-  policy: runPolicy,
-  eval: runEval,
-  review: runReview,
-  scan: runScan,
-  generate: runGenerate,
-  bench: runBenchCommand,
+type Command = (argv: string[]) => number | Promise<number>;
+
+/** Each command is loaded when it runs, so `atlas guard` starts without the importer's or the benchmark's modules. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./commands/import.ts')).runImport,
+  refresh: async () => (await import('./commands/refresh.ts')).runRefresh,
+  check: async () => (await import('./commands/check.ts')).runCheck,
+  policy: async () => (await import('./commands/policy.ts')).runPolicy,
+  eval: async () => (await import('./commands/eval.ts')).runEval,
+  review: async () => (await import('./commands/review.ts')).runReview,
+  scan: async () => (await import('./commands/scan.ts')).runScan,
+  guard: async () => (await import('./commands/guard.ts')).runGuardCommand,
+  generate: async () => (await import('./commands/generate.ts')).runGenerate,
+  bench: async () => (await import('./commands/bench.ts')).runBenchCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -105,12 +109,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     process.stderr.write(`atlas: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
     return 2;
   }
   try {
+    const run = await load();
     return await run(rest);
   } catch (error) {
     if (error instanceof HelpRequested) {

@@ -17,7 +17,7 @@ export interface RunOptions {
   today: string;
 }
 
-const packageVersion = (): string => {
+export const packageVersion = (): string => {
   try {
     return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version ?? '0.0.0';
   } catch {

@@ -50,6 +50,7 @@ export function catalogShard(catalog: Catalog, server: Server, site: URL | undef
       ...(tool.title !== undefined ? { title: tool.title } : {}),
       ...(tool.description !== undefined ? { description: tool.description } : {}),
       inputSchema: tool.inputSchema,
+      ...(tool.outputSchema !== undefined ? { outputSchema: tool.outputSchema } : {}),
       ...(tool.annotations !== undefined ? { annotations: tool.annotations } : {}),
       category: tool.category,
       risk: tool.risk,

@@ -48,6 +48,8 @@ export const catalogShardSchema = z.strictObject({
       title: z.string().optional(),
       description: z.string().optional(),
       inputSchema: inputSchemaSchema,
+      /** The tool's output schema, when it declares one: with the fields above, what its definition hash covers (guard pins). */
+      outputSchema: z.record(z.string(), z.unknown()).optional(),
       annotations: annotationsSchema.optional(),
       category: categorySchema,
       risk: riskSchema,

@@ -1,0 +1,93 @@
+import { closeSync, openSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { AuditLog } from '../../lib/guard/audit.ts';
+import { GuardError } from '../../lib/guard/errors.ts';
+import { defaultCacheDir } from '../../lib/guard/fetch-source.ts';
+import { loadPins } from '../../lib/guard/pins.ts';
+import { loadPolicy } from '../../lib/guard/policy-source.ts';
+import { runGuard } from '../../lib/guard/proxy.ts';
+import type { Upstream } from '../../lib/guard/upstream.ts';
+import { HelpRequested, UsageError } from '../errors.ts';
+import { parseHeaders } from '../options.ts';
+import { packageVersion } from '../sources.ts';
+
+const positiveNumber = (name: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} ${JSON.stringify(value)}: expected a positive number`);
+  return n;
+};
+
+/**
+ * `atlas guard`: runs an MCP server behind the policy, as a stdio server for the agent's client.
+ * Exit 0 when the client ends the session, 1 when the guard refuses to start or the server dies.
+ * Everything the guard says goes to stderr: stdout is the MCP channel.
+ */
+export async function runGuardCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      policy: { type: 'string' },
+      pin: { type: 'string' },
+      audit: { type: 'string' },
+      'audit-max-mb': { type: 'string', default: '10' },
+      upstream: { type: 'string' },
+      header: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string', default: '60' },
+      'start-timeout': { type: 'string', default: '60' },
+      'max-result-mb': { type: 'string', default: '8' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) throw new HelpRequested();
+  if (!values.policy) throw new UsageError('give --policy <file or https URL>');
+  if (values.upstream !== undefined && positionals.length > 0)
+    throw new UsageError('give --upstream <url> or a command line after --, not both');
+  if (values.upstream === undefined && positionals.length === 0)
+    throw new UsageError('give the server to guard: -- <command line>, or --upstream <url>');
+  if (values.header.length > 0 && values.upstream === undefined) throw new UsageError('--header is for --upstream servers');
+  const upstream: Upstream =
+    values.upstream !== undefined
+      ? { kind: 'http', url: values.upstream, headers: parseHeaders(values.header) }
+      : { kind: 'stdio', command: positionals[0]!, args: positionals.slice(1) };
+  const log = (line: string) => process.stderr.write(`atlas guard: ${line}\n`);
+  const cacheDir = defaultCacheDir();
+  try {
+    const { policy, source } = await loadPolicy(values.policy, { cacheDir });
+    if (source.fromCache)
+      log(`the policy URL failed (${source.fromCache.why}); using the verified copy fetched ${source.fromCache.fetchedAt}`);
+    const cataloguePins = values.pin !== undefined ? await loadPins(values.pin, { cacheDir }) : undefined;
+    let audit: AuditLog | undefined;
+    if (values.audit !== undefined) {
+      try {
+        closeSync(openSync(values.audit, 'a', 0o600));
+      } catch (error) {
+        throw new GuardError(
+          `audit log ${values.audit} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
+      }
+      audit = new AuditLog(values.audit, positiveNumber('audit-max-mb', values['audit-max-mb']) * 1024 * 1024, log);
+    }
+    const downstream = new StdioServerTransport();
+    // The SDK's stdio server transport does not notice its input ending: the client is gone, so is the session.
+    process.stdin.once('end', () => void downstream.close());
+    return await runGuard({
+      policy,
+      upstream,
+      downstream,
+      cataloguePins,
+      audit,
+      callTimeoutMs: positiveNumber('timeout', values.timeout) * 1000,
+      startTimeoutMs: positiveNumber('start-timeout', values['start-timeout']) * 1000,
+      maxResultBytes: Math.floor(positiveNumber('max-result-mb', values['max-result-mb']) * 1024 * 1024),
+      version: packageVersion(),
+      log,
+    });
+  } catch (error) {
+    if (!(error instanceof GuardError)) throw error;
+    log(`refusing to run: ${error.message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, renameSync, statSync } from 'node:fs';
+import { canonicalJson } from '../catalogue/definition-hash.ts';
+
+/**
+ * The audit log: one JSON line a decided call. It holds a SHA-256 of the arguments, never the
+ * arguments (they may carry secrets or personal data); the same arguments always hash the same,
+ * whatever their key order, so a reader can match a call they know. Size-capped: when the file
+ * would pass the cap it is moved to `<file>.1` (replacing the older one) and a new file begins.
+ */
+
+export interface AuditEntry {
+  time: string;
+  tool: string;
+  decision: string;
+  /** What decided: hide, default, require, deny_if, limit, rule, ask, pin, name, guard. */
+  rule: string;
+  reason: string;
+  args_sha256: string;
+}
+
+export function argsDigest(args: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson(args ?? {}))
+    .digest('hex');
+}
+
+export class AuditLog {
+  private size: number;
+  private readonly path: string;
+  private readonly maxBytes: number;
+  private readonly onError: (message: string) => void;
+
+  constructor(path: string, maxBytes: number, onError: (message: string) => void) {
+    this.path = path;
+    this.maxBytes = maxBytes;
+    this.onError = onError;
+    this.size = existsSync(path) ? statSync(path).size : 0;
+  }
+
+  /** Appends one entry; false when it could not be written (the guard then refuses the call). */
+  write(entry: AuditEntry): boolean {
+    const line = `${JSON.stringify(entry)}\n`;
+    const bytes = Buffer.byteLength(line);
+    try {
+      if (this.size > 0 && this.size + bytes > this.maxBytes) {
+        renameSync(this.path, `${this.path}.1`);
+        this.size = 0;
+      }
+      appendFileSync(this.path, line, { mode: 0o600 });
+      this.size += bytes;
+      return true;
+    } catch (error) {
+      this.onError(`audit log ${this.path}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,277 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CallToolRequestSchema,
+  CallToolResultSchema,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ListToolsResultSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  ResultSchema,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  ToolListChangedNotificationSchema,
+  UnsubscribeRequestSchema,
+  type CallToolResult,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
+import { argsDigest, type AuditLog } from './audit.ts';
+import { GuardError } from './errors.ts';
+import { Gate, type GateVerdict, type ListedTool } from './gate.ts';
+import { OVERSIZED_MESSAGE } from './stdio-upstream.ts';
+import { describeUpstream, upstreamTransport, type Upstream } from './upstream.ts';
+import type { Policy } from '../../schemas/policy.ts';
+import type { Pin } from './pins.ts';
+
+/**
+ * The proxy: an SDK client to the real server, an SDK server to the agent's client, and the
+ * gate between them for tools. Only `tools/list` and `tools/call` are changed; resources,
+ * prompts, completions and logging pass through as they are. A call reaches the server only
+ * after the gate allows it, with the name and arguments the gate decided on.
+ */
+
+export interface GuardOptions {
+  policy: Policy;
+  upstream: Upstream;
+  /** The agent's side; the guard's own stdin/stdout in use. */
+  downstream: Transport;
+  cataloguePins?: ReadonlyMap<string, Pin> | undefined;
+  audit?: AuditLog | undefined;
+  /** How long one call may take at the server. */
+  callTimeoutMs: number;
+  /** How long the server may take to start and answer `initialize`. */
+  startTimeoutMs: number;
+  /** A result larger than this (as JSON) is not passed on. */
+  maxResultBytes: number;
+  version: string;
+  log: (line: string) => void;
+}
+
+const MAX_LIST_PAGES = 1000;
+/** Room around a result for the JSON-RPC envelope, so the result cap is what decides. */
+const ENVELOPE_BYTES = 64 * 1024;
+/** At most one refresh of the tools a second per burst of list_changed; a flood costs the server its own time, not the client's. */
+const REFRESH_SPACING_MS = 200;
+const PASSED_NOTIFICATIONS = new Set([
+  'notifications/resources/updated',
+  'notifications/resources/list_changed',
+  'notifications/prompts/list_changed',
+  'notifications/message',
+]);
+
+/** A protocol error in one line: enough to find the bad message, not a page of schema detail. */
+const oneLine = (message: string) => message.replace(/\s+/g, ' ').slice(0, 300);
+
+const denial = (reason: string): CallToolResult => ({ content: [{ type: 'text', text: reason }], isError: true });
+
+/** Runs one guarded session; resolves with the exit code when either side ends it. */
+export async function runGuard(options: GuardOptions): Promise<number> {
+  const { log } = options;
+  const gate = new Gate(options.policy, { cataloguePins: options.cataloguePins });
+  const client = new Client({ name: 'policy-atlas-guard', version: options.version }, { capabilities: {} });
+  const where = describeUpstream(options.upstream);
+  try {
+    await client.connect(upstreamTransport(options.upstream, options.maxResultBytes + ENVELOPE_BYTES), { timeout: options.startTimeoutMs });
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    if (error instanceof GuardError) throw error;
+    throw new GuardError(`${where} could not be started: ${(error as Error).message}`);
+  }
+  const upstreamCaps = client.getServerCapabilities() ?? {};
+
+  async function listAllTools(): Promise<ListedTool[]> {
+    const tools: ListedTool[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const result = await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, ListToolsResultSchema, {
+        timeout: options.callTimeoutMs,
+      });
+      tools.push(...(result.tools as ListedTool[]));
+      cursor = result.nextCursor;
+      if (cursor === undefined) return tools;
+      if (seen.has(cursor)) throw new Error(`tools/list returned the cursor ${JSON.stringify(cursor)} twice`);
+      seen.add(cursor);
+    }
+    throw new Error(`tools/list kept paginating past ${MAX_LIST_PAGES} pages`);
+  }
+
+  // Refreshes run one at a time; a refresh asked for during one runs once after it.
+  let refreshing: Promise<boolean> | undefined;
+  let refreshAgain = false;
+  function refreshTools(): Promise<boolean> {
+    if (refreshing) {
+      refreshAgain = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      let changed = false;
+      do {
+        refreshAgain = false;
+        if (gate.updateTools(await listAllTools())) changed = true;
+      } while (refreshAgain);
+      return changed;
+    })().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  }
+
+  if (upstreamCaps.tools) {
+    try {
+      await refreshTools();
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw new GuardError(`${where} started, but its tools/list failed: ${(error as Error).message}`);
+    }
+  }
+
+  const capabilities: ServerCapabilities = {
+    ...(upstreamCaps.tools ? { tools: { listChanged: true } } : {}),
+    ...(upstreamCaps.resources ? { resources: upstreamCaps.resources } : {}),
+    ...(upstreamCaps.prompts ? { prompts: upstreamCaps.prompts } : {}),
+    ...(upstreamCaps.completions ? { completions: upstreamCaps.completions } : {}),
+    ...(upstreamCaps.logging ? { logging: upstreamCaps.logging } : {}),
+  };
+  const info = client.getServerVersion();
+  const instructions = client.getInstructions();
+  const server = new Server(
+    { name: info?.name ?? 'guarded-server', version: info?.version ?? '0.0.0', ...(info?.title ? { title: info.title } : {}) },
+    { capabilities, ...(instructions !== undefined ? { instructions } : {}) },
+  );
+
+  const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+  const tooLarge = (name: string, bytes: number) =>
+    denial(
+      `The server's result for ${name} is ${megabytes(bytes)}, over the guard's limit of ${megabytes(options.maxResultBytes)}; it was not passed on.`,
+    );
+
+  const record = (tool: string, args: unknown, verdict: GateVerdict): boolean => {
+    if (!options.audit) return true;
+    return options.audit.write({
+      time: new Date().toISOString(),
+      tool,
+      decision: verdict.decision,
+      rule: verdict.by,
+      reason: verdict.reason,
+      args_sha256: argsDigest(args),
+    });
+  };
+
+  if (upstreamCaps.tools) {
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      await refreshTools();
+      return { tools: gate.visibleTools() as never };
+    });
+
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      const { name, arguments: args } = request.params;
+      const verdict = gate.decide(name, args);
+      if (!record(name, args, verdict) && verdict.decision === 'allow') {
+        return denial('Denied: the guard could not write its audit log, and it does not pass calls it cannot record.');
+      }
+      if (verdict.decision !== 'allow') return denial(verdict.reason);
+      const progressToken = request.params._meta?.progressToken;
+      let result: CallToolResult;
+      try {
+        result = (await client.request(
+          { method: 'tools/call', params: { name, ...(args !== undefined ? { arguments: args } : {}) } },
+          CallToolResultSchema,
+          {
+            signal: extra.signal,
+            timeout: options.callTimeoutMs,
+            ...(progressToken !== undefined
+              ? {
+                  resetTimeoutOnProgress: false,
+                  onprogress: (progress) => {
+                    void extra
+                      .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken } })
+                      .catch(() => undefined);
+                  },
+                }
+              : {}),
+          },
+        )) as CallToolResult;
+      } catch (error) {
+        if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+          return denial(`The server did not answer ${name} within ${options.callTimeoutMs / 1000}s; the guard cancelled the call.`);
+        }
+        if (error instanceof McpError && error.code === OVERSIZED_MESSAGE) {
+          log(`${name}: ${error.message}; not passed on`);
+          return tooLarge(name, (error.data as { bytes?: number } | undefined)?.bytes ?? Number.NaN);
+        }
+        if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
+          return denial(`The server exited during the call to ${name}.`);
+        }
+        throw error;
+      }
+      const size = Buffer.byteLength(JSON.stringify(result));
+      if (size > options.maxResultBytes) {
+        log(`${name}: a result of ${size} bytes was not passed on (limit ${options.maxResultBytes})`);
+        return tooLarge(name, size);
+      }
+      return result;
+    });
+
+    let lastRefresh = 0;
+    let scheduled: ReturnType<typeof setTimeout> | undefined;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      if (scheduled) return;
+      const wait = Math.max(0, lastRefresh + REFRESH_SPACING_MS - Date.now());
+      scheduled = setTimeout(() => {
+        scheduled = undefined;
+        lastRefresh = Date.now();
+        refreshTools()
+          .then((changed) => (changed ? server.sendToolListChanged() : undefined))
+          .catch((error: unknown) => log(`could not refresh the tools after list_changed: ${(error as Error).message}`));
+      }, wait);
+    });
+  }
+
+  // Everything that is not a tool passes through unchanged.
+  const passThrough = (schema: Parameters<typeof server.setRequestHandler>[0]) =>
+    server.setRequestHandler(schema, (request, extra) =>
+      client.request({ method: request.method, params: request.params } as never, ResultSchema, {
+        signal: extra.signal,
+        timeout: options.callTimeoutMs,
+      }),
+    );
+  if (upstreamCaps.resources) {
+    for (const schema of [ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ReadResourceRequestSchema]) passThrough(schema);
+    if (upstreamCaps.resources.subscribe) for (const schema of [SubscribeRequestSchema, UnsubscribeRequestSchema]) passThrough(schema);
+  }
+  if (upstreamCaps.prompts) for (const schema of [ListPromptsRequestSchema, GetPromptRequestSchema]) passThrough(schema);
+  if (upstreamCaps.completions) passThrough(CompleteRequestSchema);
+  if (upstreamCaps.logging) passThrough(SetLevelRequestSchema);
+  client.fallbackNotificationHandler = async (notification) => {
+    if (PASSED_NOTIFICATIONS.has(notification.method)) await server.notification(notification as never).catch(() => undefined);
+  };
+
+  return new Promise<number>((resolve) => {
+    let ending = false;
+    const end = (code: number) => {
+      if (ending) return;
+      ending = true;
+      void Promise.allSettled([client.close(), server.close()]).then(() => resolve(code));
+    };
+    client.onclose = () => {
+      if (ending) return;
+      log(`${where} exited mid-session; ending the session (no call passes without it).`);
+      end(1);
+    };
+    client.onerror = (error) => log(`from ${where}: ${oneLine(error.message)}`);
+    server.onclose = () => end(0);
+    server.onerror = (error) => log(`from the client: ${oneLine(error.message)}`);
+    server.connect(options.downstream).catch((error: unknown) => {
+      log(`cannot talk to the client: ${(error as Error).message}`);
+      end(1);
+    });
+  });
+}
