@@ -22,18 +22,30 @@ const vague = {
   inputSchema: { type: 'object', properties: { id: { type: 'string' } } },
 };
 
+// A one-line "cleanup" the server marks destructive: the definition shows less, so the policy
+// fails closed (rubric, convention 13) until a person reviews it.
+const cleanup = {
+  name: 'cleanup_resources',
+  description: 'Cleanup all managed resources',
+  inputSchema: { type: 'object', properties: {} },
+  annotations: { destructiveHint: true },
+};
+
 describe('import → review → accept and set → rebuild → re-import', () => {
   it('walks the maintainer loop and keeps the reviewed decisions', () => {
     const contentDir = fixtureCatalog();
     const toolsList = JSON.parse(readFileSync(join(repoRoot, 'tests/fixtures/tools-lists/acme-pay.json'), 'utf8'));
     const server = toolsList.server;
-    importTools(contentDir, [...toolsList.tools, transfer, vague], { server, origin: 'acme-pay.json' });
+    importTools(contentDir, [...toolsList.tools, transfer, vague, cleanup], { server, origin: 'acme-pay.json' });
     const slug = 'acme-pay';
 
     const queue = atlas(['review', '--server', slug, '--content', contentDir]);
     expect(queue.status).toBe(0);
     expect(queue.stdout).toContain(`"${slug}/ledger_v2"`);
     expect(queue.stdout).toMatch(/low confidence/);
+    // Tools whose policy fails closed head the queue, with the reason.
+    expect(queue.stdout.split('\n')[2]).toContain(`"${slug}/cleanup_resources"`);
+    expect(queue.stdout).toMatch(/Treated as Destructive until a person reviews it: .*destructiveHint/);
 
     const accepted = atlas(['review', '--accept', `${slug}/transfer_funds`, '--content', contentDir]);
     expect(accepted.stderr).toBe('');
@@ -70,6 +82,10 @@ describe('import → review → accept and set → rebuild → re-import', () =>
     expect(ledger).toContain('Reviewed by a person on');
     expect(ledger).toContain('Syncs the ledger with the bank: a reversible write.');
     expect(ledger).toContain('class="badge risk-medium"');
+    const cleanupPage = page(`tools/${slug}/cleanup-resources/index.html`);
+    expect(cleanupPage).toContain('Treated as Destructive until a person reviews it');
+    expect(cleanupPage).toContain('data-action="hidden"');
+    expect(page('review/index.html')).toContain('treated as more dangerous than its category until reviewed');
     const transferPage = page(`tools/${slug}/transfer-funds/index.html`);
     expect(transferPage).toContain('the automatic classification was confirmed');
     expect(transferPage).toContain('class="badge risk-critical"');
