@@ -111,8 +111,3 @@ export function findDangerousArguments(inputSchema: McpTool['inputSchema']): Arg
 export function topLevelProperties(inputSchema: McpTool['inputSchema']): Record<string, unknown> {
   return isRecord(inputSchema.properties) ? inputSchema.properties : {};
 }
-
-export function argumentDescription(properties: Record<string, unknown>, path: string): string {
-  const schema = properties[path.split('.')[0] ?? ''];
-  return isRecord(schema) && typeof schema['description'] === 'string' ? schema['description'] : '';
-}

@@ -4,7 +4,7 @@ import type { HiddenFinding } from '../../text-safety/hidden.ts';
 import type { ArgumentKind } from '../lexicon.ts';
 import type { ModelInstructionFinding } from './poisoning.ts';
 
-/** Pass 8, attack patterns: which attacks of the taxonomy the tool's reach exposes it to. */
+/** Pass 12, attack patterns: which attacks of the taxonomy the tool's reach exposes it to. */
 
 export function attackPatternsFor(input: {
   category: Category;

@@ -3,7 +3,7 @@ import { MODEL_INSTRUCTION_PATTERNS } from '../lexicon.ts';
 import { MAX_ARGUMENTS } from './arguments.ts';
 import { isRecord, type ToolDefinition } from './shared.ts';
 
-/** Pass 5, poisoning: hidden characters and text that steers the model against the user. */
+/** Pass 9, poisoning: hidden characters and text that steers the model against the user. */
 
 export interface ModelInstructionFinding {
   field: string;

@@ -2,7 +2,7 @@ import { CATEGORY_LABELS, RISK_LABELS, type Category, type Risk } from '../../..
 import type { Evidence } from '../../../schemas/tool.ts';
 import { SEVERITY, type ToolDefinition } from './shared.ts';
 
-/** Pass 7, rationale: sentences a reader checks against the definition, and where the evidence disagrees. */
+/** Pass 11, rationale: sentences a reader checks against the definition, and where the evidence disagrees. */
 
 const SOURCE_LABELS: Record<string, string> = {
   name: 'name',

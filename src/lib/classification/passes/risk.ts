@@ -2,7 +2,7 @@ import type { Category, Risk } from '../../../schemas/risk.ts';
 import type { ArgumentKind } from '../lexicon.ts';
 import { quote } from './shared.ts';
 
-/** Pass 6, risk: the rubric's risk for the category, with the reason the definition makes concrete. */
+/** Pass 10, risk: the rubric's risk for the category, with the reason the definition makes concrete. */
 
 export interface Reach {
   argKinds: ReadonlySet<ArgumentKind>;
