@@ -12,7 +12,16 @@ import { shortHash } from '../../src/lib/text-safety/slug.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import { buildClientFixture, fixtureEnvironment, HOSTILE_NAMES, SECRETS, type ClientFixture } from '../helpers/client-configs.ts';
 
-const tools = JSON.parse(readFileSync(new URL('../fixtures/tools-lists/acme-files.json', import.meta.url), 'utf8')).tools;
+const tools = [
+  ...JSON.parse(readFileSync(new URL('../fixtures/tools-lists/acme-files.json', import.meta.url), 'utf8')).tools,
+  // A hint the definition does not bear out: the bundle treats it as Destructive until a person reviews it.
+  {
+    name: 'update_record',
+    description: 'Updates a record.',
+    inputSchema: { type: 'object', properties: { id: { type: 'string' } } },
+    annotations: { destructiveHint: true },
+  },
+];
 const guard: [string, ...string[]] = [process.execPath, '/opt/atlas/bin/atlas.mjs'];
 
 let root: string;
@@ -86,6 +95,13 @@ describe('atlas scan imports every server it can start, and reports the rest', (
     expect(files.imported.summary.tools).toBe(tools.length);
     expect(files.imported.summary.critical).toContain('delete_file');
     expect(files.imported.summary.poisoned.map((p) => p.tool)).toContain('get_weather');
+    // Each tool the bundle treats more severely than its category until a person reviews it is named with that reading.
+    const file = JSON.parse(readFileSync(join(contentDir, 'servers', `${files.imported.slug}.json`), 'utf8'));
+    const treated = file.tools
+      .filter((tool: { classification: { treatment?: unknown } }) => tool.classification.treatment)
+      .map((tool: { name: string }) => tool.name);
+    expect(treated).toEqual(['update_record']);
+    expect(files.imported.summary.failClosed).toEqual([{ tool: 'update_record', treatedAs: 'destructive, critical' }]);
   });
 
   it('keeps secret values out of the catalogue: names only', () => {

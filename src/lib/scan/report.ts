@@ -25,6 +25,7 @@ export function riskLine(summary: RiskSummary): string {
     .join(', ');
   const extras = [
     summary.pendingReview.length > 0 ? `${summary.pendingReview.length} to review` : '',
+    summary.failClosed.length > 0 ? `${summary.failClosed.length} failing closed until reviewed` : '',
     summary.poisoned.length > 0 ? `${summary.poisoned.length} with poisoning flags` : '',
   ].filter(Boolean);
   return `${summary.tools} tool${summary.tools === 1 ? '' : 's'}: ${counts}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`;
@@ -49,6 +50,7 @@ export interface ScanTotals {
   /** Critical, pending and poisoned tools with the catalogue slug of their server. */
   critical: string[];
   pendingReview: string[];
+  failClosed: string[];
   poisoned: string[];
 }
 
@@ -63,6 +65,7 @@ export function scanTotals(configs: readonly ScannedConfig[], outcomes: Readonly
     summary: emptySummary(),
     critical: [],
     pendingReview: [],
+    failClosed: [],
     poisoned: [],
   };
   const counted = new Set<string>();
@@ -84,6 +87,7 @@ export function scanTotals(configs: readonly ScannedConfig[], outcomes: Readonly
         totals.summary = addSummaries(totals.summary, summary);
         totals.critical.push(...summary.critical.map((tool) => `${slug} ${shown(tool)}`));
         totals.pendingReview.push(...summary.pendingReview.map((tool) => `${slug} ${shown(tool)}`));
+        totals.failClosed.push(...summary.failClosed.map(({ tool, treatedAs }) => `${slug} ${shown(tool)} (treated as ${treatedAs})`));
         totals.poisoned.push(...summary.poisoned.map(({ tool, flags }) => `${slug} ${shown(tool)} (${flags.join(', ')})`));
       }
     }
@@ -126,6 +130,7 @@ export function formatScanReport(configs: readonly ScannedConfig[], outcomes: Re
     lines.push(`${title} (${items.length}):`, ...items.map((item) => `  ${item}`));
   };
   list('Critical tools', totals.critical);
+  list('Failing closed until a person reviews them: the bundle treats these as more dangerous than their category', totals.failClosed);
   list('Pending review: a person should confirm these before they are trusted', totals.pendingReview);
   list('Poisoning flags', totals.poisoned);
   return `${lines.join('\n')}\n`;

@@ -12,6 +12,8 @@ export interface RiskSummary {
   critical: string[];
   /** Tools a person should review (low confidence, disagreeing evidence, a definition changed since review). */
   pendingReview: string[];
+  /** Tools the recommended policy treats as more dangerous than their category until a person reviews them (fail closed), with that reading. */
+  failClosed: Array<{ tool: string; treatedAs: string }>;
   /** Tools whose definition hides characters or gives the model instructions. */
   poisoned: Array<{ tool: string; flags: string[] }>;
 }
@@ -20,13 +22,15 @@ const activeTools = (file: ServerFile) => file.tools.filter((tool) => !tool.hist
 
 export function riskSummary(file: ServerFile): RiskSummary {
   const byRisk = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>;
-  const summary: RiskSummary = { tools: 0, byRisk, critical: [], pendingReview: [], poisoned: [] };
+  const summary: RiskSummary = { tools: 0, byRisk, critical: [], pendingReview: [], failClosed: [], poisoned: [] };
   for (const tool of activeTools(file)) {
     const effective = effectiveClassification(tool);
     summary.tools++;
     byRisk[effective.risk]++;
     if (effective.risk === 'critical') summary.critical.push(tool.name);
     if (reviewNeeds(tool)) summary.pendingReview.push(tool.name);
+    if (effective.treatment)
+      summary.failClosed.push({ tool: tool.name, treatedAs: `${effective.treatment.category}, ${effective.treatment.risk}` });
     const flags = [
       ...new Set(
         tool.classification.evidence
@@ -45,6 +49,7 @@ export function addSummaries(a: RiskSummary, b: RiskSummary): RiskSummary {
     byRisk: Object.fromEntries(RISK_LEVELS.map((risk) => [risk, a.byRisk[risk] + b.byRisk[risk]])) as Record<Risk, number>,
     critical: [...a.critical, ...b.critical],
     pendingReview: [...a.pendingReview, ...b.pendingReview],
+    failClosed: [...a.failClosed, ...b.failClosed],
     poisoned: [...a.poisoned, ...b.poisoned],
   };
 }
@@ -54,6 +59,7 @@ export const emptySummary = (): RiskSummary => ({
   byRisk: Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>,
   critical: [],
   pendingReview: [],
+  failClosed: [],
   poisoned: [],
 });
 
