@@ -1,0 +1,443 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RE2JS } from 're2js';
+import { describe, expect, it } from 'vitest';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { parseServerFile } from '../../src/lib/catalogue/files.ts';
+import { effectiveClassification } from '../../src/lib/classification/effective.ts';
+import { evaluate, type EvalPolicy } from '../../src/lib/policy/evaluate.ts';
+import { exportFor } from '../../src/lib/policy/exports/index.ts';
+import { CONDITION_PATTERNS, MUST_MATCH } from '../../src/lib/policy/patterns.ts';
+import { serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
+import type { Policy } from '../../src/schemas/policy.ts';
+import type { Category, Risk } from '../../src/schemas/risk.ts';
+
+/**
+ * The red-team corpus (tests/fixtures/attacks/red-team.json): calls an attacker sends, each
+ * expected to be denied, and ordinary calls, each expected to be allowed, decided three ways:
+ * by the evaluator on the recommended policy; by the Cedar export in the real Cedar engine with
+ * the entities ToolHive builds (stacklok/toolhive pkg/authz/authorizers/cedar: preprocessArguments
+ * and convertToCedarValue); and by the Intercept export read the way Intercept's Go engine reads
+ * it (PolicyLayer/Intercept internal/engine). An export must never allow what policy.json denies.
+ *
+ * The fixture is read with JSON.parse (not imported), so `{"__proto__": …}` stays an own property
+ * as it does in a gateway's JSON parser.
+ */
+
+interface Case {
+  id: string;
+  family: string;
+  server: string;
+  tool: string;
+  args?: unknown;
+  argsJson?: string;
+  expect: 'allow' | 'deny';
+  why: string;
+  root?: string;
+}
+
+const root = join(import.meta.dirname, '..', '..');
+const corpus = JSON.parse(readFileSync(join(root, 'tests/fixtures/attacks/red-team.json'), 'utf8')) as {
+  synthetic: { tools: Array<{ name: string; category: Category; risk: Risk; inputSchema: unknown }> };
+  cases: Case[];
+};
+
+/** The shipped server's tools as the site's bundle reads them (the effective, fail-closed classification). */
+function shippedTools(server: string): PolicyTool[] {
+  const file = `content/servers/${server}.json`;
+  const loaded = parseServerFile(file, readFileSync(join(root, file), 'utf8'), server);
+  return loaded.tools
+    .filter((tool) => !tool.history?.removedOn)
+    .map((tool) => {
+      const effective = effectiveClassification(tool);
+      return {
+        name: tool.name,
+        category: effective.category,
+        risk: effective.risk,
+        treatment: effective.treatment,
+        inputSchema: tool.inputSchema,
+      };
+    });
+}
+
+const toolsCache = new Map<string, PolicyTool[]>();
+const toolsOf = (server: string) => {
+  let tools = toolsCache.get(server);
+  if (!tools) {
+    tools = server === 'synthetic' ? corpus.synthetic.tools : shippedTools(server);
+    toolsCache.set(server, tools);
+  }
+  return tools;
+};
+const bundleCache = new Map<string, Policy>();
+function bundleFor(server: string, rootDir?: string): Policy {
+  const key = `${server}\u0000${rootDir ?? ''}`;
+  let bundle = bundleCache.get(key);
+  if (!bundle) {
+    bundle = serverBundle(toolsOf(server), rootDir ? { root: rootDir } : {});
+    bundleCache.set(key, bundle);
+  }
+  return bundle;
+}
+
+const argsOf = (c: Case): unknown => (c.argsJson !== undefined ? JSON.parse(c.argsJson) : c.args);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// ---------- ToolHive + Cedar ----------
+
+const TWO_63 = 2n ** 63n;
+
+/**
+ * cedar-go's NewDecimalFromFloat, as ToolHive calls it for a JSON number: multiply by 10^4 in
+ * float64, refuse only values strictly above float64(MaxInt64) (= 2^63) or below -2^63, then
+ * truncate to int64. A product of exactly 2^63 passes the check and overflows the conversion,
+ * which on amd64 (CVTTSD2SI) gives MinInt64. Undefined: dropped (ToolHive skips the attribute).
+ */
+function toolhiveDecimal(value: number): string | undefined {
+  const scaled = value * 10_000;
+  if (!Number.isFinite(scaled) || scaled > 2 ** 63 || scaled < -(2 ** 63)) return undefined;
+  let units = BigInt(Math.trunc(scaled));
+  if (units >= TWO_63) units = -TWO_63;
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  return `${negative ? '-' : ''}${abs / 10_000n}.${(abs % 10_000n).toString().padStart(4, '0')}`;
+}
+
+/** Go's JSON decoder replaces lone surrogates with U+FFFD. */
+const goString = (text: string) => text.toWellFormed();
+
+/** ToolHive's preprocessArguments then convertToCedarValue: the attributes Cedar sees. */
+function toolhiveAttributes(args: unknown): Record<string, unknown> {
+  const attrs: Record<string, unknown> = {};
+  // handleNamedResourceMethod keeps `arguments` only when it is an object.
+  if (!isObject(args)) return attrs;
+  for (const [name, value] of Object.entries(args)) {
+    const key = goString(`arg_${name}`);
+    if (typeof value === 'string') attrs[key] = goString(value);
+    else if (typeof value === 'boolean') attrs[key] = value;
+    else if (typeof value === 'number') {
+      const decimal = toolhiveDecimal(value);
+      if (decimal !== undefined) attrs[key] = { __extn: { fn: 'decimal', arg: decimal } };
+    } else attrs[`${key}_present`] = true;
+  }
+  return attrs;
+}
+
+const cedarPolicyCache = new Map<string, string>();
+function cedarAllows(server: string, policy: Policy, tool: string, args: unknown, cacheKey: string): boolean {
+  let policies = cedarPolicyCache.get(cacheKey);
+  if (policies === undefined) {
+    const text = exportFor('cedar', { server, policy, tools: toolsOf(server).map((t) => t.name) }).text;
+    policies = (JSON.parse(text) as { cedar: { policies: string[] } }).cedar.policies.join('\n');
+    cedarPolicyCache.set(cacheKey, policies);
+  }
+  const argAttrs = toolhiveAttributes(args);
+  const answer = cedar.isAuthorized({
+    principal: { type: 'Client', id: 'user' },
+    action: { type: 'Action', id: 'call_tool' },
+    resource: { type: 'Tool', id: tool },
+    context: argAttrs as cedar.Context,
+    policies: { staticPolicies: policies },
+    entities: [
+      { uid: { type: 'Client', id: 'user' }, attrs: {}, parents: [] },
+      { uid: { type: 'Action', id: 'call_tool' }, attrs: { operation: 'call_tool' }, parents: [] },
+      {
+        uid: { type: 'Tool', id: tool },
+        attrs: { ...argAttrs, name: tool, operation: 'call', feature: 'tool' } as Record<string, cedar.CedarValueJson>,
+        parents: [],
+      },
+    ],
+  });
+  if (answer.type !== 'success') throw new Error(`cedar: ${JSON.stringify(answer.errors)}`);
+  // ToolHive's IsAuthorized denies whenever the diagnostics hold an error.
+  return answer.response.decision === 'allow' && answer.response.diagnostics.errors.length === 0;
+}
+
+// ---------- Intercept ----------
+
+interface InterceptCondition {
+  path: string;
+  op: string;
+  value: unknown;
+}
+interface InterceptConfig {
+  default?: string;
+  hide?: string[];
+  tools?: Record<string, { rules?: Array<{ name: string; action?: string; conditions?: InterceptCondition[] }> }>;
+}
+
+/** Go's %v for the values JSON decoding produces. */
+function goFormat(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (value !== 0 && (Math.abs(value) >= 1e21 || Math.abs(value) < 1e-4)) {
+      const [mantissa, exponent] = value.toExponential().split('e') as [string, string];
+      const sign = exponent.startsWith('-') ? '-' : '+';
+      return `${mantissa}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
+    }
+    return String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(goFormat).join(' ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `map[${entries.map(([k, v]) => `${k}:${goFormat(v)}`).join(' ')}]`;
+}
+
+const goEq = (actual: unknown, expected: unknown) =>
+  typeof actual === 'number' && typeof expected === 'number' ? actual === expected : goFormat(actual) === goFormat(expected);
+
+const re2Cache = new Map<string, RE2JS | null>();
+function goMatch(pattern: string, text: string): boolean {
+  let compiled = re2Cache.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = RE2JS.compile(pattern);
+    } catch {
+      compiled = null;
+    }
+    re2Cache.set(pattern, compiled);
+  }
+  return compiled !== null && compiled.matcher(text).find();
+}
+
+/** Intercept's evalOp. */
+function interceptOp(op: string, actual: unknown, expected: unknown): boolean {
+  switch (op) {
+    case 'eq':
+      return goEq(actual, expected);
+    case 'neq':
+      return !goEq(actual, expected);
+    case 'in':
+    case 'not_in': {
+      const found = Array.isArray(expected) && expected.some((item) => goEq(actual, item));
+      return op === 'in' ? found : !found;
+    }
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte': {
+      if (typeof actual !== 'number' || typeof expected !== 'number') return false;
+      return op === 'lt' ? actual < expected : op === 'lte' ? actual <= expected : op === 'gt' ? actual > expected : actual >= expected;
+    }
+    case 'regex':
+      return typeof actual === 'string' && typeof expected === 'string' && goMatch(expected, goString(actual));
+    case 'contains':
+      if (typeof actual === 'string') return typeof expected === 'string' && actual.includes(expected);
+      return Array.isArray(actual) && actual.some((item) => goEq(item, expected));
+    default:
+      return false;
+  }
+}
+
+/** Intercept's ResolveArgs: `strings.Split` on dots through maps. */
+function interceptResolve(args: unknown, path: string): { exists: boolean; value?: unknown } {
+  let current: unknown = isObject(args) ? args : {};
+  for (const part of path.split('.')) {
+    if (!isObject(current) || !Object.hasOwn(current, part)) return { exists: false };
+    current = current[part];
+  }
+  return { exists: true, value: current };
+}
+
+/** Intercept's Engine.Evaluate (no state store: state conditions pass, as Intercept does without one). */
+function interceptAllows(config: InterceptConfig, tool: string, args: unknown): boolean {
+  if ((config.hide ?? []).some((name) => name === tool || name === '*')) return false;
+  const tools = config.tools ?? {};
+  if (config.default === 'deny' && !Object.hasOwn(tools, tool)) return false;
+  const rules = [...(tools[tool]?.rules ?? []), ...(tool !== '*' ? (tools['*']?.rules ?? []) : [])];
+  for (const rule of rules) {
+    if (rule.action === 'deny') return false;
+    for (const condition of rule.conditions ?? []) {
+      if (condition.path.startsWith('state.')) continue;
+      const resolved = condition.path.startsWith('args.') ? interceptResolve(args, condition.path.slice(5)) : { exists: false };
+      if (condition.op === 'exists') {
+        if (typeof condition.value !== 'boolean') return false;
+        if ((resolved.exists && resolved.value !== null) !== condition.value) return false;
+        continue;
+      }
+      if (!resolved.exists || !interceptOp(condition.op, resolved.value, condition.value)) return false;
+    }
+  }
+  return true;
+}
+
+const interceptCache = new Map<string, InterceptConfig>();
+function interceptConfig(server: string, policy: Policy, cacheKey: string): InterceptConfig {
+  let config = interceptCache.get(cacheKey);
+  if (!config) {
+    const text = exportFor('intercept-yaml', { server, policy, tools: toolsOf(server).map((t) => t.name) }).text;
+    config = parseYaml(text, { version: '1.1' }) as InterceptConfig;
+    interceptCache.set(cacheKey, config);
+  }
+  return config;
+}
+
+// ---------- the corpus ----------
+
+function decide(c: Case) {
+  const policy = bundleFor(c.server, c.root);
+  const args = argsOf(c);
+  let evaluator: string;
+  try {
+    evaluator = evaluate(policy as EvalPolicy, { tool: c.tool, args }).decision;
+  } catch (error) {
+    evaluator = `threw ${(error as Error).message}`;
+  }
+  const key = `${c.server}\u0000${c.root ?? ''}`;
+  return {
+    evaluator,
+    cedar: cedarAllows(c.server, policy, c.tool, args, key) ? 'allow' : 'deny',
+    intercept: interceptAllows(interceptConfig(c.server, policy, key), c.tool, args) ? 'allow' : 'deny',
+  };
+}
+
+describe('red-team corpus', () => {
+  it('is large and covers every family', () => {
+    expect(corpus.cases.length).toBeGreaterThanOrEqual(250);
+    const families = new Set(corpus.cases.map((c) => c.family));
+    for (const family of ['path', 'path-root', 'url', 'code', 'field', 'amount', 'list', 'names', 'command', 'sql', 'enum']) {
+      expect(families, family).toContain(family);
+    }
+    expect(new Set(corpus.cases.map((c) => c.id)).size).toBe(corpus.cases.length);
+  });
+
+  describe.each(corpus.cases.map((c) => [`${c.id} ${c.server}/${c.tool} (${c.why})`, c] as const))('%s', (_label, c) => {
+    it(c.expect === 'deny' ? 'is denied by policy.json, the Cedar export and the Intercept export' : 'is allowed by policy.json', () => {
+      const decided = decide(c);
+      if (c.expect === 'deny') {
+        // evaluator/cedar/intercept, short enough to read whole in a failure.
+        expect(`${decided.evaluator}/${decided.cedar}/${decided.intercept}`).toMatch(/^(deny|hidden)\/deny\/deny$/);
+      } else {
+        expect(decided.evaluator).toBe('allow');
+        // An export may deny more than the model (each says where), never less.
+      }
+    });
+  });
+});
+
+describe('exports never allow what policy.json denies, beyond the corpus', () => {
+  it.each(['camoufox-mcp', 'claude-code-notebook-mcp', 'docx-mcp', 'tachibot-mcp', 'synthetic'])(
+    'the formats without argument checks (Claude Code, Gemini CLI, Gemini policy TOML, Codex) run no tool unasked whose rule checks arguments or hides it: %s',
+    (server) => {
+      const policy = bundleFor(server);
+      const tools = toolsOf(server).map((t) => t.name);
+      const checked = tools.filter((name) => {
+        const rule = policy.tools?.[name];
+        return !rule || (rule.require?.length ?? 0) + (rule.deny_if?.length ?? 0) > 0 || policy.hide?.includes(name);
+      });
+      expect(checked.length).toBeGreaterThan(0);
+      const input = { server, policy, tools };
+      const claude = JSON.parse(exportFor('claude-code', input).text) as { permissions: { allow?: string[] } };
+      const gemini = JSON.parse(exportFor('gemini-cli', input).text) as { mcpServers: Record<string, { includeTools?: string[] }> };
+      const geminiPolicy = parseToml(exportFor('gemini-policy', input).text) as {
+        rule: Array<{ toolName?: string; decision: string; argsPattern?: string }>;
+      };
+      const codex = parseToml(exportFor('codex', input).text) as {
+        mcp_servers?: Record<string, { enabled_tools?: string[]; tools?: Record<string, { approval_mode?: string }> }>;
+      };
+      const unasked = new Set([
+        ...(claude.permissions.allow ?? []).map((rule) => rule.replace(`mcp__${server}__`, '')),
+        ...Object.values(gemini.mcpServers).flatMap((entry) => entry.includeTools ?? []),
+        ...geminiPolicy.rule.filter((rule) => rule.decision === 'allow' && rule.toolName).map((rule) => rule.toolName!),
+        ...Object.values(codex.mcp_servers ?? {}).flatMap((entry) =>
+          (entry.enabled_tools ?? []).filter((name) => entry.tools?.[name]?.approval_mode !== 'prompt'),
+        ),
+      ]);
+      expect(checked.filter((name) => unasked.has(name))).toEqual([]);
+    },
+  );
+
+  it('the Intercept complements refuse every value the deny patterns refuse (exhaustive over short strings)', () => {
+    const pairs: Array<[string, string, string[]]> = [
+      [CONDITION_PATTERNS.path.value, MUST_MATCH.path!, ['a', '.', '/', '\\', '~', ' ', ':', '\t', '\uff0e', '\u200c']],
+      [CONDITION_PATTERNS.rootedPath.value, MUST_MATCH.rootedPath!, ['a', '.', '/', '\\', ' ', ':', '\n', '\u2024']],
+      [CONDITION_PATTERNS.command.value, MUST_MATCH.command!, ['a', ';', '|', '$', '\r', ' ', '\u0000']],
+    ];
+    const leaks: string[] = [];
+    for (const [deny, mustMatch, alphabet] of pairs) {
+      let layer = [''];
+      for (let length = 1; length <= 5; length++) {
+        layer = layer.flatMap((prefix) => alphabet.map((ch) => prefix + ch));
+        for (const text of layer) if (goMatch(deny, text) && goMatch(mustMatch, text)) leaks.push(JSON.stringify(text));
+      }
+    }
+    expect(leaks.slice(0, 20)).toEqual([]);
+  });
+
+  it('the Cedar path and command globs refuse every value the evaluator refuses (exhaustive over short strings)', () => {
+    const checks: Array<[string, string, string, string[]]> = [
+      ['docx-mcp', 'open_document', 'path', ['a', '.', '/', '\\', '~', ' ', ':', '\t', '\uff0e']],
+      ['synthetic', 'run_command', 'command', ['a', ';', '|', '$', '\r', ' ', '&']],
+    ];
+    const leaks: string[] = [];
+    for (const [server, tool, argument, alphabet] of checks) {
+      // The tool's rule alone: Cedar parses the policy text on every call.
+      const policy: Policy = { version: '1', default: 'deny', tools: { [tool]: bundleFor(server).tools![tool]! } };
+      let layer = [''];
+      for (let length = 1; length <= 3; length++) {
+        layer = layer.flatMap((prefix) => alphabet.map((ch) => prefix + ch));
+        for (const text of layer) {
+          const args = { [argument]: text };
+          if (
+            evaluate(policy as EvalPolicy, { tool, args }).decision !== 'allow' &&
+            cedarAllows(server, policy, tool, args, `fuzz ${tool}`)
+          )
+            leaks.push(`${tool} ${JSON.stringify(text)}`);
+        }
+      }
+    }
+    expect(leaks.slice(0, 20)).toEqual([]);
+  });
+
+  it('the Intercept host complement refuses every internal or wildcard-DNS name the policy refuses', () => {
+    const labels = [
+      'a',
+      'local',
+      'localhost',
+      'nip',
+      'io',
+      'lacolhost',
+      'com',
+      'home',
+      'arpa',
+      'me',
+      'lvh',
+      'st',
+      'localho',
+      'LOCAL',
+      'x-1',
+      'internal',
+    ];
+    const leaks: string[] = [];
+    let hosts = labels;
+    for (let depth = 2; depth <= 4; depth++) {
+      hosts = hosts.flatMap((host) => labels.map((label) => `${host}.${label}`));
+      for (const host of hosts) {
+        for (const url of [`https://${host}/`, `https://${host}:443`, `https://${host}`]) {
+          const shapeOk = goMatch(CONDITION_PATTERNS.url.value, url);
+          if (shapeOk && goMatch(CONDITION_PATTERNS.internalHost.value, url) && goMatch(MUST_MATCH.internalHost!, url)) leaks.push(url);
+        }
+      }
+    }
+    expect(leaks.slice(0, 20)).toEqual([]);
+  });
+
+  it('a hand-written backtracking pattern runs in linear time', () => {
+    const policy = { default: 'deny', tools: { t: { deny_if: [{ path: 'args.x', op: 'regex', value: '^(a+)+$' }] } } };
+    const started = performance.now();
+    expect(evaluate(policy, { tool: 't', args: { x: `${'a'.repeat(5000)}!` } }).decision).toBe('allow');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('a 1 MB argument is decided in well under a second per check', () => {
+    const policy = bundleFor('camoufox-mcp');
+    const started = performance.now();
+    expect(
+      evaluate(policy as EvalPolicy, { tool: 'evaluate_mainworld', args: { script: `${'x'.repeat(1_000_000)};document.cookie` } }).decision,
+    ).toBe('deny');
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
