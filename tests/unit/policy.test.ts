@@ -3,7 +3,15 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { CONDITION_PATTERNS } from '../../src/lib/policy/patterns.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
-import { describePolicyFor, policyAlternatives, recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
+import {
+  checkCaveats,
+  rootAdvice,
+  describePolicyFor,
+  policyAlternatives,
+  recommendedPolicy,
+  serverBundle,
+  type PolicyTool,
+} from '../../src/lib/policy/recommend.ts';
 import { policyJsonSchema, policySchema } from '../../src/schemas/policy.ts';
 import type { ServerFile } from '../../src/schemas/server.ts';
 
@@ -65,6 +73,16 @@ describe('recommended policies', () => {
     expect(policy.tools?.['x']?.deny_if).toEqual([
       { path: 'args["a b/../c command"]', op: 'regex', value: CONDITION_PATTERNS.command.value },
     ]);
+  });
+
+  it('says on the page which root to set for a tool that asks for absolute paths, and what each check cannot stop', () => {
+    const docx = shipped.find((s) => s.server.slug === 'docx-mcp')!;
+    const open = docx.tools.find((t) => t.name === 'open_document')!;
+    expect(rootAdvice(open, 'docx-mcp')).toContain('npx atlas policy --server docx-mcp --root');
+    expect(rootAdvice({ inputSchema: { type: 'object', properties: { path: { type: 'string' } } } }, 'x')).toBeUndefined();
+    const link = docx.tools.find((t) => t.name === 'add_hyperlink')!;
+    const caveats = checkCaveats(recommendedPolicy(asPolicyTool(link)), 'add_hyperlink').join(' ');
+    expect(caveats).toContain('The URL check cannot stop a public DNS name that resolves to a private address');
   });
 
   it('takes the root form when a root is set: absolute paths under it, same segment rules', () => {

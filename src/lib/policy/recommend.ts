@@ -5,7 +5,7 @@ import type { ArgumentKind } from '../classification/lexicon.ts';
 import { words } from '../classification/words.ts';
 import { walkArguments, type SchemaArgument } from './argument-walk.ts';
 import { argumentLabel, formatConditionPath } from './condition-path.ts';
-import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose, rootPrefixPattern } from './patterns.ts';
+import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose, patternIdOf, rootPrefixPattern, type PatternId } from './patterns.ts';
 import { plainLine } from '../text-safety/text.ts';
 import { treatment } from './treatment.ts';
 
@@ -61,9 +61,12 @@ export const ALL_TOOLS_LIMIT: Limit = { counter: 'all_tools_rate', window: 'minu
 /** Words in an argument's description or name that say it takes an absolute path. */
 const ABSOLUTE_PATH_WORDS = /\babsolute\b[^.\n]{0,40}\bpaths?\b|\bfull path\b/i;
 
-/** Whether a tool's definition asks for absolute paths, so its page says which root to set. */
-export function asksForAbsolutePaths(tool: Pick<PolicyTool, 'inputSchema'>): boolean {
-  return walkArguments(tool.inputSchema).args.some((arg) => kindOf(arg) === 'path' && ABSOLUTE_PATH_WORDS.test(arg.description));
+/** Whether a tool's definition (an argument's description or the tool's own) asks for absolute paths, so its page says which root to set. */
+export function asksForAbsolutePaths(tool: { inputSchema: unknown; description?: string | undefined }): boolean {
+  const paths = walkArguments(tool.inputSchema).args.filter((arg) => kindOf(arg) === 'path');
+  return (
+    paths.length > 0 && (paths.some((arg) => ABSOLUTE_PATH_WORDS.test(arg.description)) || ABSOLUTE_PATH_WORDS.test(tool.description ?? ''))
+  );
 }
 
 /** A field code (Word's `{ PAGE }`, `{ INCLUDETEXT … }`): a code argument whose name says field. */
@@ -345,6 +348,50 @@ export function describePolicyFor(policy: Policy, toolName: string, label = tool
   if (rule.require?.length) sentences.push(`A call is denied unless ${rule.require.map(describeCondition).join(' and ')}.`);
   if (rule.deny_if?.length) sentences.push(`A call is denied if ${rule.deny_if.map(describeCondition).join(', or if ')}.`);
   return sentences;
+}
+
+/**
+ * What the policy's argument checks cannot stop, one sentence a check, so a page never promises
+ * more than a pattern can keep.
+ */
+export function checkCaveats(policy: Policy, toolName: string): string[] {
+  const how = treatment(policy, toolName);
+  if (how.kind !== 'allowed') return [];
+  const ids = new Set<PatternId>();
+  for (const condition of how.checks) {
+    const id = patternIdOf(condition);
+    if (id) ids.add(id);
+    else if (conditionPurpose(condition)) ids.add('rootedPath');
+  }
+  const sentences: string[] = [];
+  for (const id of ids) {
+    const { cannot } = CONDITION_PATTERNS[id];
+    if (cannot !== 'nothing more than the field-code check says') sentences.push(`${CHECK_NAMES[id]} cannot stop ${cannot}.`);
+  }
+  if (how.checks.some((c) => c.op === 'exists' && c.value === true))
+    sentences.push(
+      'An argument the policy cannot check (an object with no described properties, a list of lists) is refused when sent; leave it out and the call is decided on the rest.',
+    );
+  return sentences;
+}
+
+const CHECK_NAMES: Record<PatternId, string> = {
+  path: 'The path check',
+  rootedPath: 'The root check',
+  url: 'The URL check',
+  internalHost: 'The internal-name check',
+  command: 'The command check',
+  sql: 'The SQL check',
+  code: 'The code check',
+  fieldCode: 'The field-code check',
+  fieldType: 'The field-type check',
+  amountText: 'The amount check',
+};
+
+/** For a tool that asks for absolute paths: the sentence that says which root to set, or undefined. */
+export function rootAdvice(tool: { inputSchema: unknown; description?: string | undefined }, server: string): string | undefined {
+  if (!asksForAbsolutePaths(tool)) return undefined;
+  return `This tool asks for absolute paths, and the recommended policy allows only relative paths inside the workspace, which the tool may not accept. Set a root, the folder the server may use: npx atlas policy --server ${server} --root /srv/work (your folder in place of /srv/work) writes a bundle that allows absolute paths under it, with the same segment rules.`;
 }
 
 export { policyJson } from './json.ts';
