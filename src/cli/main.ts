@@ -37,7 +37,7 @@ Commands:
   check    --policy <file> --tool <name> [--args '<json>'] [--prior N] [--json]
            Decide one call against a policy file as a gateway would, and say why.
            --prior N counts N earlier calls in the current window (to test limits).
-           Exit 0 allowed, 1 denied or hidden, 2 bad input.
+           Exit 0 allowed, 1 denied or hidden, 2 bad input, 3 ask (a person must approve).
   policy   --server <slug> [--root <dir>] [--format <id>] [--out <file>]
            Print a server's recommended policy bundle. Path arguments must be relative
            paths inside the workspace; with --root /srv/work they must be absolute paths
@@ -67,7 +67,8 @@ Commands:
            hidden tools leave tools/list, every tools/call is decided by the policy first, a
            denied call never reaches the server. See the README ("atlas guard").
            Options: --timeout <s> per call (60), --start-timeout <s> (60),
-           --max-result-mb <n> (8), --audit-max-mb <n> (10, then rotated to <file>.1)
+           --max-result-mb <n> (8), --audit-max-mb <n> (10, then rotated to <file>.1),
+           --approval-timeout <s> (120) for calls the policy asks a person about
 
   generate --tools N --servers M [--seed S] --out <dir>
            Write a synthetic catalogue (deterministic from the seed) in the importer's format.

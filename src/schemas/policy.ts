@@ -62,6 +62,8 @@ export const ruleSchema = z.strictObject({
   deny_if: z.array(conditionSchema).min(1).optional(),
   /** Quotas for this tool. */
   limits: z.array(limitSchema).min(1).optional(),
+  /** A person approves each call that passes the checks and limits, before it runs; no answer is a denial. */
+  ask: z.literal(true).optional(),
 });
 
 export const policySchema = z

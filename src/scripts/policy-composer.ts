@@ -64,12 +64,11 @@ class PolicyComposer extends HTMLElement {
     this.querySelector('[data-choices]')?.replaceChildren(table);
   }
 
-  /** The policy the choices describe, and the tools to ask about. */
-  compose(): { policy: Policy; ask: string[] } {
+  /** The policy the choices describe; "ask first" is the rule's `ask: true`. */
+  compose(): { policy: Policy } {
     const data = this.#data!;
     const tools: Record<string, Rule> = {};
     const hide: string[] = [];
-    const ask: string[] = [];
     for (const select of this.querySelectorAll<HTMLSelectElement>('[data-tool-choice]')) {
       const tool = data.tools[Number(select.dataset['toolChoice'])]!;
       const choice = select.value as Choice;
@@ -79,9 +78,8 @@ class PolicyComposer extends HTMLElement {
       else {
         // "Recommended" for a tool the recommendation hides stays hidden; "ask first" then uses the strict rule.
         const rule = tool.recommended ?? (choice === 'ask' ? tool.stricter : null);
-        if (rule) tools[tool.name] = rule;
+        if (rule) tools[tool.name] = choice === 'ask' ? { ...rule, ask: true } : rule;
         else hide.push(tool.name);
-        if (choice === 'ask' && rule) ask.push(tool.name);
       }
     }
     const policy: Policy = {
@@ -91,15 +89,15 @@ class PolicyComposer extends HTMLElement {
       ...(data.allTools ? { all_tools: data.allTools } : {}),
       tools,
     };
-    return { policy, ask };
+    return { policy };
   }
 
   update() {
     const data = this.#data;
     if (!data) return;
     const id = (this.querySelector<HTMLSelectElement>('[data-format]')?.value ?? 'policy-json') as ExportId;
-    const { policy, ask } = this.compose();
-    const result = exportFor(id, { server: data.server, policy, tools: data.tools.map((t) => t.name), ask });
+    const { policy } = this.compose();
+    const result = exportFor(id, { server: data.server, policy, tools: data.tools.map((t) => t.name) });
     this.#text = result.text;
     this.#file = `${data.server}.${EXPORT_FORMATS.find((f) => f.id === id)!.file}`;
     const output = this.querySelector('[data-output]');

@@ -35,7 +35,8 @@ class TryCall extends HTMLElement {
       return;
     }
     const verdict = evaluate(policy as Parameters<typeof evaluate>[0], { tool, args }, { purpose: conditionPurpose });
-    output.textContent = `${verdict.decision === 'allow' ? 'Allowed' : verdict.decision === 'hidden' ? 'Hidden' : 'Denied'} — ${verdict.reason}`;
+    const word = { allow: 'Allowed', ask: 'Ask a person', hidden: 'Hidden', deny: 'Denied' }[verdict.decision];
+    output.textContent = `${word} — ${verdict.reason}`;
     output.setAttribute('data-decision', verdict.decision);
   }
 }

@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'astro/zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/lib/catalogue/definition-hash.ts';
@@ -401,5 +401,66 @@ describe('real servers', () => {
       http.closeAllConnections();
       http.close();
     }
+  });
+});
+
+describe('approval (ask)', () => {
+  const ASKING = {
+    version: '1',
+    default: 'deny',
+    tools: { run_command: { ask: true, deny_if: [{ path: 'args.command', op: 'regex', value: String.raw`(^|\s)rm\s` }] } },
+  };
+  const guardAsking = async (answer: (message: string) => unknown, extra: string[] = []) => {
+    session = await connectThroughGuard(['--policy', writePolicy(ASKING), ...extra, '--', process.execPath, hostileServer], {
+      env: { CALLS_FILE: calls },
+      capabilities: { capabilities: { elicitation: {} } },
+    });
+    const asked: string[] = [];
+    session.client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return (await answer(request.params.message)) as never;
+    });
+    return { client: session.client, asked };
+  };
+
+  it('runs the call only when the person says yes, showing the tool, its arguments (hidden characters revealed) and why', async () => {
+    const { client, asked } = await guardAsking(() => ({ action: 'accept', content: { approve: true } }));
+    const result = await client.callTool({ name: 'run_command', arguments: { command: 'ls\u200b' } });
+    expect(result.isError).toBeFalsy();
+    expect(asked[0]).toContain('Tool: "run_command"');
+    expect(asked[0]).toContain('"command": "ls\\u200b"');
+    expect(asked[0]).toMatch(/Why you are asked: Ask a person: every argument check passes/);
+    expect(received()).toEqual([{ name: 'run_command', args: { command: 'ls\u200b' } }]);
+    // A call the checks deny is never put to the person.
+    expect((await client.callTool({ name: 'run_command', arguments: { command: 'rm -rf /' } })).isError).toBe(true);
+    expect(asked).toHaveLength(1);
+  });
+
+  it.each([
+    ['declines', { action: 'decline' }, /did not approve .* \(declined\)/],
+    ['answers no', { action: 'accept', content: { approve: false } }, /did not approve .* \(answered no\)/],
+    ['cancels', { action: 'cancel' }, /did not approve .* \(cancelled\)/],
+  ])('denies the call when the person %s', async (_, answer, reason) => {
+    const { client } = await guardAsking(() => answer);
+    const result = await client.callTool({ name: 'run_command', arguments: { command: 'ls' } });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(reason);
+    expect(received()).toEqual([]);
+  });
+
+  it('denies the call when no one answers in time', async () => {
+    const { client } = await guardAsking(() => new Promise(() => {}), ['--approval-timeout', '1']);
+    const result = await client.callTool({ name: 'run_command', arguments: { command: 'ls' } });
+    expect(text(result)).toMatch(/no one approved this call of run_command within 1s/);
+    expect(received()).toEqual([]);
+  });
+
+  it('denies the call when the client cannot ask (no elicitation)', async () => {
+    session = await connectThroughGuard(['--policy', writePolicy(ASKING), '--', process.execPath, hostileServer], {
+      env: { CALLS_FILE: calls },
+    });
+    const result = await session.client.callTool({ name: 'run_command', arguments: { command: 'ls' } });
+    expect(text(result)).toMatch(/this client cannot ask one/);
+    expect(received()).toEqual([]);
   });
 });

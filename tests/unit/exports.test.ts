@@ -92,13 +92,15 @@ describe.each([...servers, hostile])('exports of $slug', (server) => {
       if (tool.name === '*') continue;
       const policy = recommendedPolicy(tool);
       const blocked = document.tools?.[tool.name]?.rules?.some((r: { action?: string }) => r.action === 'deny');
-      expect(lossy.includes(tool.name), tool.name).toBe(Boolean(blocked));
+      // A tool the policy asks a person about is denied outright: Intercept cannot ask.
+      const asked = bundle.tools?.[tool.name]?.ask === true;
+      expect(lossy.includes(tool.name), tool.name).toBe(Boolean(blocked) || asked);
       for (const example of policyExamples(tool, policy)) {
         if (example.prior > 0) continue;
         const model = runExample(bundle, tool.name, example, NOW).decision === 'allow' ? 'allow' : 'deny';
         const intercept = interceptDecides(document, tool.name, example.args);
         if (model === 'deny') expect(intercept, `${tool.name}: ${example.title}`).toBe('deny');
-        if (blocked) expect(intercept, `${tool.name}: ${example.title}`).toBe('deny');
+        if (blocked || asked) expect(intercept, `${tool.name}: ${example.title}`).toBe('deny');
       }
     }
   });

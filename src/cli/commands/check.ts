@@ -8,7 +8,7 @@ import { InputError, UsageError } from '../errors.ts';
 
 /**
  * `atlas check`: decides one call against a policy file, as a gateway would.
- * Exit 0 when allowed, 1 when denied or hidden, 2 for bad input.
+ * Exit 0 when allowed, 1 when denied or hidden, 2 for bad input, 3 when a person must approve (ask).
  */
 export function runCheck(argv: string[]): number {
   const { values } = parseArgs({
@@ -56,5 +56,5 @@ export function runCheck(argv: string[]): number {
     { counters: countersAfter(parsed.data, values.tool, prior, now), now, purpose: conditionPurpose },
   );
   process.stdout.write(values.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.decision}: ${verdict.reason}\n`);
-  return verdict.decision === 'allow' ? 0 : 1;
+  return verdict.decision === 'allow' ? 0 : verdict.decision === 'ask' ? 3 : 1;
 }

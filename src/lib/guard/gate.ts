@@ -21,7 +21,7 @@ export interface ListedTool {
   [key: string]: unknown;
 }
 
-export type GateDecision = 'allow' | 'deny' | 'hidden';
+export type GateDecision = 'allow' | 'deny' | 'hidden' | 'ask';
 
 export interface GateVerdict {
   decision: GateDecision;

@@ -22,6 +22,7 @@ import {
   type CallToolResult,
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
+import { escapeHiddenInJson } from '../text-safety/hidden.ts';
 import { argsDigest, type AuditLog } from './audit.ts';
 import { GuardError } from './errors.ts';
 import { Gate, type GateVerdict, type ListedTool } from './gate.ts';
@@ -48,6 +49,8 @@ export interface GuardOptions {
   callTimeoutMs: number;
   /** How long the server may take to start and answer `initialize`. */
   startTimeoutMs: number;
+  /** How long a person has to approve a call the policy asks about. */
+  approvalTimeoutMs: number;
   /** A result larger than this (as JSON) is not passed on. */
   maxResultBytes: number;
   version: string;
@@ -153,6 +156,44 @@ export async function runGuard(options: GuardOptions): Promise<number> {
       `The server's result for ${name} is ${megabytes(bytes)}, over the guard's limit of ${megabytes(options.maxResultBytes)}; it was not passed on.`,
     );
 
+  /** The policy asks: the client shows the call to a person (elicitation); only a yes runs it. */
+  async function askPerson(name: string, args: unknown, asking: GateVerdict, signal: AbortSignal): Promise<GateVerdict> {
+    const no = (reason: string): GateVerdict => ({ decision: 'deny', by: 'ask', reason });
+    if (!server.getClientCapabilities()?.elicitation) {
+      return no(
+        `Denied: the policy has a person approve each call of ${name}, and this client cannot ask one (it does not support MCP elicitation).`,
+      );
+    }
+    // Hidden characters in the name or the arguments are shown as escapes, so the person sees what the server would get.
+    const shownName = escapeHiddenInJson(JSON.stringify(name));
+    const shownArgs = escapeHiddenInJson(JSON.stringify(args ?? {}, null, 2));
+    try {
+      const answer = await server.elicitInput(
+        {
+          mode: 'form',
+          message: `Allow this call?\n\nTool: ${shownName}\nArguments:\n${shownArgs}\n\nWhy you are asked: ${asking.reason}`,
+          requestedSchema: {
+            type: 'object',
+            properties: { approve: { type: 'boolean', title: `Run ${shownName} with these arguments`, default: false } },
+            required: ['approve'],
+          },
+        },
+        { timeout: options.approvalTimeoutMs, signal },
+      );
+      if (answer.action === 'accept' && answer.content?.['approve'] === true) {
+        return { decision: 'allow', by: 'ask', reason: 'Allowed: a person approved this call.' };
+      }
+      return no(
+        `Denied: a person did not approve this call of ${name} (${answer.action === 'accept' ? 'answered no' : answer.action === 'decline' ? 'declined' : 'cancelled'}).`,
+      );
+    } catch (error) {
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+        return no(`Denied: no one approved this call of ${name} within ${options.approvalTimeoutMs / 1000}s.`);
+      }
+      return no(`Denied: the client could not ask a person about this call of ${name} (${oneLine((error as Error).message)}).`);
+    }
+  }
+
   const record = (tool: string, args: unknown, verdict: GateVerdict): boolean => {
     if (!options.audit) return true;
     return options.audit.write({
@@ -173,7 +214,8 @@ export async function runGuard(options: GuardOptions): Promise<number> {
 
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const { name, arguments: args } = request.params;
-      const verdict = gate.decide(name, args);
+      let verdict = gate.decide(name, args);
+      if (verdict.decision === 'ask') verdict = await askPerson(name, args, verdict, extra.signal);
       if (!record(name, args, verdict) && verdict.decision === 'allow') {
         return denial('Denied: the guard could not write its audit log, and it does not pass calls it cannot record.');
       }

@@ -10,6 +10,8 @@
  * 3. Every `require` condition must hold; then no `deny_if` condition may hold.
  * 4. Limits: a call that would take a counter past `max` in the current window is denied.
  *    Windows are calendar-aligned in UTC. An allowed call adds one to each of its counters.
+ * 5. A rule with `ask: true` turns what would be allowed into `ask`: it runs only if a person
+ *    approves it (a gateway that cannot ask denies it). An asked call is counted like an allowed one.
  * Hard cases: an argument the call does not send fails a `require` (except `exists: false`)
  * and does not trigger a `deny_if` (nothing was sent for it to stop); a value of a type the
  * condition cannot check (an array where a pattern expects text, a string where a number is
@@ -24,7 +26,8 @@
 import { parseConditionPath } from './condition-path.ts';
 import { compileRe2 } from './re2.ts';
 
-export type Decision = 'allow' | 'deny' | 'hidden';
+/** `ask`: the call passes every check and limit, and runs only if a person approves it. */
+export type Decision = 'allow' | 'deny' | 'hidden' | 'ask';
 
 export interface ToolCall {
   tool: string;
@@ -48,6 +51,7 @@ export interface EvalRule {
   require?: readonly EvalCondition[] | undefined;
   deny_if?: readonly EvalCondition[] | undefined;
   limits?: readonly EvalLimit[] | undefined;
+  ask?: boolean | undefined;
 }
 
 /** The policy shape the evaluator reads; a validated `Policy` fits it. */
@@ -58,7 +62,7 @@ export interface EvalPolicy {
   tools?: Readonly<Record<string, EvalRule>> | undefined;
 }
 
-export type DecidedBy = 'hide' | 'default' | 'require' | 'deny_if' | 'limit' | 'rule';
+export type DecidedBy = 'hide' | 'default' | 'require' | 'deny_if' | 'limit' | 'rule' | 'ask';
 
 export interface Verdict {
   decision: Decision;
@@ -313,6 +317,14 @@ export function evaluate(
   }
   if (!rule) return { decision: 'allow', by: 'default', reason: `Allowed: ${name} is not listed and the policy's default is allow.` };
   const checks = (rule.require?.length ?? 0) + (rule.deny_if?.length ?? 0);
+  if (rule.ask === true) {
+    // Counted like an allowed call whether or not the person approves: a declined request still spends the quota, so asking cannot be used to flood a person.
+    return {
+      decision: 'ask',
+      by: 'ask',
+      reason: `Ask a person: ${checks > 0 ? 'every argument check passes' : 'the policy lists the tool with no argument checks'}${limits.length > 0 ? ', within its limits' : ''}, and the rule has a person approve each call before it runs.`,
+    };
+  }
   return {
     decision: 'allow',
     by: 'rule',

@@ -232,7 +232,7 @@ export function policyExamples(tool: PolicyExampleTool, policy: EvalPolicy): Pol
       title: needsRefused ? 'any call: it needs an argument the policy cannot check' : checked.length > 0 ? 'ordinary arguments' : 'a call',
       args: safe,
       prior: 0,
-      expected: needsRefused ? 'deny' : 'allow',
+      expected: needsRefused ? 'deny' : rule.ask === true ? 'ask' : 'allow',
     },
   ];
   for (const { path, steps, samples } of checked) {

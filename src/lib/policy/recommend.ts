@@ -16,7 +16,8 @@ import { treatment } from './treatment.ts';
  * By category (see README, "The policy model"):
  * - Read: allowed, with a generous per-minute limit against runaway loops.
  * - Write: allowed, rate-limited.
- * - Execute: allowed, tightly rate-limited.
+ * - Execute: a person approves each call (`ask`), after its argument checks, under a tight limit:
+ *   the checks on commands and code are speed bumps, not a sandbox, so a person sees each call.
  * - Every allowed tool gets a check on every argument that can carry a dangerous value (path,
  *   URL, command, code, query, field code, amount), wherever it sits in the schema: nested
  *   objects by path, lists element by element, odd names quoted. An argument whose values
@@ -225,7 +226,8 @@ export function recommendedRule(tool: PolicyTool, options: RecommendOptions = {}
   const rate = RATE[tool.category][tool.risk] ?? STRICT_FALLBACK;
   // Every dangerous argument gets its checks, whatever the category: a Write that takes a
   // path must not write to ../../.ssh/authorized_keys.
-  return ruleWith(tool, rate, options);
+  const rule = ruleWith(tool, rate, options);
+  return (tool.treatment ?? tool).category === 'execute' ? { ...rule, ask: true } : rule;
 }
 
 /** The recommended policy for one tool on its own. */
@@ -347,6 +349,8 @@ export function describePolicyFor(policy: Policy, toolName: string, label = tool
   }
   if (rule.require?.length) sentences.push(`A call is denied unless ${rule.require.map(describeCondition).join(' and ')}.`);
   if (rule.deny_if?.length) sentences.push(`A call is denied if ${rule.deny_if.map(describeCondition).join(', or if ')}.`);
+  if (rule.ask)
+    sentences.push('A call that passes runs only once a person approves it (ask); a gateway or client that cannot ask denies it.');
   return sentences;
 }
 
@@ -402,7 +406,7 @@ export function policyAtAGlance(policy: Policy, toolName: string): { action: 'al
   if (how.kind === 'hidden') return { action: 'hidden', text: 'Hidden: removed from tools/list, and any call is denied' };
   if (how.kind === 'denied') return { action: 'denied', text: 'Denied: not listed under default deny' };
   if (!how.rule) return { action: 'allowed', text: 'Allowed without conditions' };
-  const parts = ['Allowed'];
+  const parts = [how.rule.ask ? 'Allowed once a person approves each call' : 'Allowed'];
   for (const l of how.rule.limits ?? []) parts.push(`at most ${l.max} call${l.max === 1 ? '' : 's'} a ${WINDOW_WORD[l.window]}`);
   const checked = [...new Set(how.checks.map((c) => plainLine(argumentLabel(c.path))))];
   if (checked.length > 0) parts.push(`with checks on ${checked.join(', ')}`);

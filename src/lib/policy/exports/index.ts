@@ -85,26 +85,44 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = [
   },
 ];
 
-/** Formats that can ask a person before a call. */
-const ASKS = new Set<ExportId>(['claude-code', 'gemini-policy', 'codex']);
+/** Formats that can ask a person before a call; policy-json is the model itself, which holds `ask`. */
+const ASKS = new Set<ExportId>(['policy-json', 'claude-code', 'gemini-policy', 'codex']);
 
-/** The composer's "ask first" is kept where the target can ask; elsewhere the tool runs under its rule, and a note says so. */
+/** Tools a person approves call by call: the rules with `ask: true`, and any the caller names. */
+export function askedTools(input: ExportInput): string[] {
+  const asked = new Set(input.ask ?? []);
+  for (const [name, rule] of Object.entries(input.policy.tools ?? {})) if (rule.ask === true) asked.add(name);
+  return [...asked];
+}
+
+/** The policy with every asked tool denied: hidden, the safest denial every format has. */
+function denyingAsked(policy: Policy, asked: readonly string[]): Policy {
+  const tools = Object.fromEntries(Object.entries(policy.tools ?? {}).filter(([name]) => !asked.includes(name)));
+  const hide = policy.hide?.includes('*') ? policy.hide : [...new Set([...(policy.hide ?? []), ...asked])];
+  return { ...policy, ...(hide && hide.length > 0 ? { hide } : {}), tools };
+}
+
+/**
+ * One format of one policy. Where the target can ask a person, an asked tool keeps its rule and
+ * is asked about; where it cannot, the tool is denied (a call a person was meant to approve never
+ * runs unasked), and a note says so.
+ */
 export function exportFor(id: ExportId, input: ExportInput): ExportResult {
   const format = EXPORT_FORMATS.find((f) => f.id === id)!;
-  const result = format.build(input);
-  if (!ASKS.has(id) && input.ask && input.ask.length > 0) {
-    return {
-      ...result,
-      notes: [
-        `${format.label} cannot ask a person before a call: the tools marked "ask first" are allowed under their rule here.`,
-        ...result.notes,
-      ],
-    };
-  }
-  return result;
+  const asked = askedTools(input);
+  if (ASKS.has(id) || asked.length === 0) return format.build({ ...input, ask: asked });
+  const result = format.build({ ...input, policy: denyingAsked(input.policy, asked), ask: [] });
+  return {
+    ...result,
+    notes: [
+      `${format.label} cannot ask a person before a call: the ${asked.length === 1 ? 'tool' : `${asked.length} tools`} whose rule asks ${asked.length === 1 ? 'is' : 'are'} denied here.`,
+      ...result.notes,
+    ],
+    lossy: [...new Set([...(result.lossy ?? []), ...asked])],
+  };
 }
 
 /** Every format of one policy. */
 export function exportAll(server: string, policy: Policy, tools: readonly string[]): Array<ExportFormat & ExportResult> {
-  return EXPORT_FORMATS.map((format) => ({ ...format, ...format.build({ server, policy, tools }) }));
+  return EXPORT_FORMATS.map((format) => ({ ...format, ...exportFor(format.id, { server, policy, tools }) }));
 }
