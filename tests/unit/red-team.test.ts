@@ -311,7 +311,8 @@ describe('red-team corpus', () => {
         // evaluator/cedar/intercept, short enough to read whole in a failure.
         expect(`${decided.evaluator}/${decided.cedar}/${decided.intercept}`).toMatch(/^(deny|hidden)\/deny\/deny$/);
       } else {
-        expect(decided.evaluator).toBe('allow');
+        // ask: allowed once a person approves (Execute tools are recommended as ask).
+        expect(['allow', 'ask']).toContain(decided.evaluator);
         // An export may deny more than the model (each says where), never less.
       }
     });
