@@ -19,7 +19,7 @@ export const PATH_LOOKALIKES =
   '\u2024\u2025\u2026\u2100\u2101\u2105\u2106\u2488\u2489\u248a\u248b\u248c\u248d\u248e\u248f\u2490\u2491\u2492\u2493\u2494\u2495\u2496\u2497\u2498\u2499\u249a\u249b\u2a74\u33c2\u33c7\u33d8\ufe13\ufe19\ufe30\ufe52\ufe55\ufe68\uff0e\uff0f\uff1a\uff3c\uff5e';
 
 /** Any part of a path that is not a plain segment once the start is accepted (shared by both path forms). */
-const PATH_INNER_UNSAFE = String.raw`[\\:]|//|/\.|/$|/\s|[\x00-\x1f\x7f]|[${PATH_LOOKALIKES}]`;
+const PATH_INNER_UNSAFE = String.raw`[\\:%]|//|/\.|/$|/\s|[\x00-\x1f\x7f]|[${PATH_LOOKALIKES}]`;
 
 /** Hosts that are internal by convention or public wildcard-DNS services that answer with any address. */
 export const INTERNAL_HOST_SUFFIXES = [
@@ -32,7 +32,11 @@ export const INTERNAL_HOST_SUFFIXES = [
   'corp',
   'private',
   'localdomain',
-  'home.arpa',
+  'arpa',
+  'svc',
+  'default',
+  'consul',
+  'metadata.goog',
   'test',
   'invalid',
   'onion',
@@ -47,6 +51,14 @@ export const INTERNAL_HOST_SUFFIXES = [
   'fuf.me',
   'localho.st',
   'lacolhost.com',
+  'localhost.direct',
+  'local.gd',
+  'xip.name',
+  'localh.st',
+  '1u.ms',
+  'rbndr.us',
+  'rebind.it',
+  'rebind.network',
 ] as const;
 
 const escapeRe2 = (text: string) => text.replace(/[\\.+*?()|[\]{}^$]/g, (ch) => `\\${ch}`);
@@ -201,14 +213,14 @@ export const CONDITION_PATTERNS = {
   /** deny_if regex: anything that is not a relative path of plain segments inside the workspace. */
   path: {
     value: String.raw`^$|^[~/\\.\s]|${PATH_INNER_UNSAFE}`,
-    why: 'a path outside the workspace: only relative paths of plain segments are allowed (no absolute, ~, drive or UNC path, no backslash or colon, no empty, . or .. segment, no segment starting with a dot such as .ssh or .env, no control character or look-alike of / . \\ ~ :)',
+    why: 'a path outside the workspace: only relative paths of plain segments are allowed (no absolute, ~, drive or UNC path, no backslash, colon or percent escape, no empty, . or .. segment, no segment starting with a dot such as .ssh or .env, no control character or look-alike of / . \\ ~ :)',
     cannot:
       'a symbolic link inside the workspace that points out of it, or a file in the workspace that other tools run (a Makefile, a virtual environment without a leading dot)',
   },
   /** deny_if regex beside a root prefix check: the same segment rules after the root. */
   rootedPath: {
     value: PATH_INNER_UNSAFE,
-    why: 'a path that leaves the root: no backslash or colon, no empty, . or .. segment, no segment starting with a dot, no control character or look-alike of / . \\ ~ :',
+    why: 'a path that leaves the root: no backslash, colon or percent escape, no empty, . or .. segment, no segment starting with a dot, no control character or look-alike of / . \\ ~ :',
     cannot: 'a symbolic link under the root that points out of it',
   },
   /** deny_if not_regex: the only URL shape allowed. */
@@ -230,12 +242,12 @@ export const CONDITION_PATTERNS = {
     cannot: 'a single command that is harmful on its own (rm, curl to a file, an interpreter with -c); a speed bump, not a sandbox',
   },
   sql: {
-    value: `(?i)\\b(${SQL_WORDS.join('|')})\\b|\\$(out|merge|function|accumulator|where)\\b|\\b(apoc|dbms)\\.`,
+    value: `(?i)\\b(${SQL_WORDS.join('|')})\\b|\\$(out|merge|function|accumulator|where)\\b|\\b(apoc|dbms)\\.|\\b(dblink|lo_|xp_|sp_|dbms_|utl_|sys_exec|sys_eval|pg_read|pg_ls|pg_stat_file|pg_file|pg_write)\\w*`,
     why: 'statements and functions that write, run programs or read files (DROP, DELETE, INSERT, UPDATE, REPLACE, MERGE, CREATE, ALTER, GRANT, COPY … PROGRAM, ATTACH, LOAD, INTO OUTFILE, xp_cmdshell, pg_read_file, $out, $merge, …), in any letter case',
     cannot: 'a read that is too costly or reads data the role should not see; a read-only database role is the real protection',
   },
   code: {
-    value: String.raw`(?i)document\s*\.\s*(cookie|write|domain)|localstorage|sessionstorage|indexeddb|\bfetch\b|xmlhttprequest|sendbeacon|websocket|eventsource|child_process|\brequire\s*\(|\bimport\b|__\w+__|subprocess|\bos\s*\.\s*(system|popen|exec|spawn)|\b(eval|exec|open|compile|getattr)\s*\(|\bnew\s+(function|image)\b|constructor|\bprocess\s*\.|\b(deno|bun|socket|urllib|requests|pickle|ctypes)\b|http\.client|navigator|\blocation\s*(\.\s*\w+\s*)?=[^=]|\blocation\s*\.\s*(assign|replace)\b|\.\s*(src|href|action|innerhtml|outerhtml)\s*=[^=]|insertadjacenthtml|postmessage|\batob\b|fromcharcode|\\[xu][0-9a-f{]|(globalthis|window|self|top|parent|frames)\s*\[`,
+    value: String.raw`(?i)document\s*\.\s*(cookie|write|domain)|localstorage|sessionstorage|indexeddb|\bfetch\b|xmlhttprequest|sendbeacon|websocket|eventsource|child_process|\brequire\s*\(|\bimport\b|__\w+__|subprocess|\bos\s*\.\s*(system|popen|exec|spawn)|\b(eval|exec|open|compile|getattr)\s*\(|\bnew\s+(function|image)\b|constructor|\bprocess\s*\.|\b(deno|bun|socket|urllib|requests|pickle|ctypes)\b|http\.client|navigator|\blocation\s*(\.\s*\w+\s*)?=[^=]|\blocation\s*\.\s*(assign|replace)\b|\.\s*(src|href|action|innerhtml|outerhtml)\s*=[^=]|insertadjacenthtml|postmessage|\batob\b|fromcharcode|\\[xu][0-9a-f{]|(globalthis|window|self|this|top|parent|frames|document)\s*\[|\breflect\s*\.|cookiestore|createelement|setattribute|\bnew\s+(audio|worker|sharedworker)\b|\bset(timeout|interval)\s*\(\s*['"\x60]|\.\s*submit\s*\(|\$\s*\.\s*(ajax|get|post|getjson)\b|\baxios\b|importlib|\bbuiltins\b|\bopener\b`,
     why: 'common exfiltration and escape primitives in code, in any letter case (cookies, storage, network calls, module loading, eval, escapes that hide a name); a speed bump, not a sandbox',
     cannot: 'code that reaches the same things by a route the list does not name; run untrusted code in a sandbox',
   },
@@ -338,16 +350,17 @@ function notInternalHostPattern(): string {
   const byTld = new Map<string, string[]>();
   for (const suffix of INTERNAL_HOST_SUFFIXES.filter((s) => s.includes('.'))) {
     const [sld, tld] = suffix.toLowerCase().split('.') as [string, string];
-    byTld.set(tld, [...(byTld.get(tld) ?? []), sld]);
+    // A name under a top-level name refused whole needs no entry of its own.
+    if (!single.includes(tld)) byTld.set(tld, [...(byTld.get(tld) ?? []), sld]);
   }
   const tails = [`${labelOtherThan([...single, ...byTld.keys()])}`];
   for (const [tld, slds] of byTld) tails.push(`${labelOtherThan(slds)}\\.${escapeRe2(tld)}`);
   return `(?i)^https://(${LABEL_CHAR}+\\.)*(${tails.join('|')})([:/?#]|$)`;
 }
 
-const PATH_SEGMENT_BODY = `[^/\\\\:\\x00-\\x1f\\x7f${PATH_LOOKALIKES}]*`;
-const PATH_SEGMENT = `[^/\\\\:\\x00-\\x1f\\x7f\\s.${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
-const PATH_FIRST_SEGMENT = `[^/\\\\:\\x00-\\x1f\\x7f\\s.~${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
+const PATH_SEGMENT_BODY = `[^/\\\\:%\\x00-\\x1f\\x7f${PATH_LOOKALIKES}]*`;
+const PATH_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\s.${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
+const PATH_FIRST_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\s.~${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
 
 /**
  * For each block-list check that has one, a pattern a value must match to pass it: exactly the

@@ -160,7 +160,12 @@ function shapeChecks(
  */
 function amountChecks(path: string, types: Set<string>): Condition[] {
   const numeric = types.size > 0 && [...types].every((t) => t === 'integer' || t === 'number');
-  return numeric ? [{ path, op: 'gt', value: AMOUNT_CAP }] : [{ path, op: 'not_regex', value: CONDITION_PATTERNS.amountText.value }];
+  return numeric
+    ? [
+        { path, op: 'gt', value: AMOUNT_CAP },
+        { path, op: 'lt', value: 0 },
+      ]
+    : [{ path, op: 'not_regex', value: CONDITION_PATTERNS.amountText.value }];
 }
 
 /** An argument's kind by its name and schema, or, for a list, by its name and the elements' schema (`links: [uri]`). */

@@ -34,7 +34,7 @@ function likeOf(pieces: readonly string[]): string {
 
 const CONTROL_CHARS = [...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)), '\x7f'];
 /** Anywhere in the value, a control character or a look-alike of / . \\ ~ :. */
-const ANYWHERE = [...CONTROL_CHARS, ...PATH_LOOKALIKES, '\\', ':'].map((ch) => ['', ch, '']);
+const ANYWHERE = [...CONTROL_CHARS, ...PATH_LOOKALIKES, '\\', ':', '%'].map((ch) => ['', ch, '']);
 /** What both path forms refuse after the start: an empty, . or .. segment, a trailing slash, a segment starting with a space. */
 const INNER = [['', '//', ''], ['', '/.', ''], ['', '/'], ['', '/ ', ''], ...ANYWHERE];
 
