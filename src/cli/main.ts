@@ -76,6 +76,8 @@ Commands:
   bench    [--sizes 1000,5000,31000] [--seed S] [--out bench-out] [--results <file>]
            Generate catalogues of each size, build each from clean, print a table of phase
            times, peak memory per process, page weight and growth.
+           --guard [--calls N] [--concurrency C]: instead, calls a stdio server directly and
+           through atlas guard; prints latency p50/p99 and calls per second, added by the guard.
 
 Common options:
   --content <dir>   catalogue folder (default: $ATLAS_CONTENT or ./content)

@@ -11,9 +11,23 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
       seed: { type: 'string', default: '1' },
       out: { type: 'string', default: 'bench-out' },
       results: { type: 'string' },
+      guard: { type: 'boolean' },
+      calls: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '8' },
     },
     strict: true,
   });
+  if (values.guard) {
+    const { runGuardBench } = await import('../dev/guard-bench.ts');
+    const section = await runGuardBench({
+      calls: positiveInt('calls', values.calls),
+      concurrency: positiveInt('concurrency', values.concurrency),
+      results: values.results,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`\n${section}`);
+    return 0;
+  }
   const sizes = values.sizes.split(',').map((size) => positiveInt('sizes', size.trim()));
   const report = await runBench({
     sizes,
