@@ -8,8 +8,8 @@ import { classifyTool, type ToolDefinition } from '../../src/lib/classification/
  * ../shared/fixtures/labels/reference.json, labelled with the rubric). These floors
  * only ever rise: raise them when the classifier improves, never lower them.
  */
-const CATEGORY_FLOOR = 0.974;
-const RISK_FLOOR = 0.97;
+const CATEGORY_FLOOR = 0.977;
+const RISK_FLOOR = 0.974;
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const labels = labelSetSchema.parse(json('../fixtures/labels/reference.json'));
