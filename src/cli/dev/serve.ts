@@ -42,6 +42,8 @@ export function parseHeadersFile(text: string): Array<{ pattern: RegExp; headers
 export async function serveSite(
   outDir: string,
   base = '/',
+  /** 0 picks a free port; a test that built the site for a known origin gives that origin's port. */
+  port = 0,
 ): Promise<{ origin: string; url: (path?: string) => string; close: () => Promise<void> }> {
   const prefix = base.endsWith('/') ? base : `${base}/`;
   const headersPath = join(outDir, '_headers');
@@ -66,7 +68,7 @@ export async function serveSite(
     const notFound = join(outDir, '404.html');
     return send(404, existsSync(notFound) ? notFound : undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
