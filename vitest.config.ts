@@ -1,11 +1,57 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The tests in layers, each runnable alone (`npm run test:unit`, `test:live`, `test:build`,
+ * `test:browser`); `npm test` runs them all, as CI does.
+ * - unit: no build, no network, no browser; files run in parallel.
+ * - live: real MCP servers started as child processes; in parallel, they mostly wait.
+ * - build and browser: real Astro builds and Chromium. One file at a time in each, because a
+ *   build takes every core it can get. The fixture sites they read are built once per run by
+ *   tests/setup/fixture-sites.ts and shared (read-only) by every file that needs them.
+ * Groups run in order, so a broken unit test fails the run before a single site is built.
+ */
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // Build and browser tests build real sites; they run one file at a time.
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          // A unit test that hangs should fail; one slowed by a busy machine should not.
+          testTimeout: 20_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'live',
+          include: ['tests/live/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'build',
+          include: ['tests/build/**/*.test.ts'],
+          globalSetup: ['tests/setup/build-sites.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/setup/browser-sites.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
   },
 });

@@ -15,11 +15,16 @@ const fingerprints = new WeakMap<object, string>();
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
 
-/** A hash of everything in a tool or server record, computed once per build. */
+/**
+ * A hash of everything a page can show of a tool or server record, computed once per build.
+ * A server's `file` (where its content was read, for messages) is left out: no page shows it,
+ * and a catalogue moved to another folder (a CI checkout, a copy) should keep its cache.
+ */
 export function fingerprint(record: Tool | Server): string {
   let value = fingerprints.get(record);
   if (value === undefined) {
-    value = digest(JSON.stringify(record));
+    const { file: _file, ...shown } = record as Partial<Server>;
+    value = digest(JSON.stringify('file' in record ? shown : record));
     fingerprints.set(record, value);
   }
   return value;

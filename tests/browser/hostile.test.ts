@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../src/cli/dev/chromium.ts';
 import { POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, importHostileCorpus } from '../helpers/site.ts';
+import { fixtureSite } from '../helpers/fixture-sites.ts';
 import { serveSite } from '../../src/cli/dev/serve.ts';
 
 let browser: Browser;
@@ -12,11 +12,9 @@ let site: Awaited<ReturnType<typeof serveSite>>;
 let toolPaths: string[];
 
 beforeAll(async () => {
-  const contentDir = importHostileCorpus();
-  const build = buildSite({ contentDir });
-  if (build.status !== 0) throw new Error(build.output);
-  site = await serveSite(build.outDir);
-  toolPaths = readdirSync(join(build.outDir, 'tools/hostile')).map((slug) => `tools/hostile/${slug}/`);
+  const { outDir } = fixtureSite('hostile');
+  site = await serveSite(outDir);
+  toolPaths = readdirSync(join(outDir, 'tools/hostile')).map((slug) => `tools/hostile/${slug}/`);
   browser = await launchChromium();
 });
 afterAll(async () => {

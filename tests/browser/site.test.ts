@@ -13,16 +13,15 @@ import { policySchema } from '../../src/schemas/policy.ts';
 import { generateCatalog } from '../../src/lib/catalogue/generate.ts';
 import { readCatalog, type LoadedServer } from '../../src/lib/catalogue/files.ts';
 import { searchShards, shardOf } from '../../src/lib/site/search-shards.ts';
-import { brokenLinks, buildSite, fixtureCatalog } from '../helpers/site.ts';
+import { fixtureSite } from '../helpers/fixture-sites.ts';
+import { brokenLinks, buildSite } from '../helpers/site.ts';
 import { serveSite } from '../../src/cli/dev/serve.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
-let contentDir: string;
 
 beforeAll(async () => {
-  contentDir = fixtureCatalog();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -56,9 +55,7 @@ for (const base of ['/', '/atlas/']) {
     let context: BrowserContext;
 
     beforeAll(async () => {
-      const build = buildSite({ contentDir, base });
-      if (build.status !== 0) throw new Error(build.output);
-      outDir = build.outDir;
+      outDir = fixtureSite(base === '/' ? 'catalogue' : 'catalogueUnderBase').outDir;
       site = await serveSite(outDir, base);
       context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });

@@ -1,20 +1,16 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
-import { brokenLinks, buildSite, codeBlocks, fixtureCatalog, htmlFiles, importTools, repoRoot, type BuildResult } from '../helpers/site.ts';
+import { fixtureSite } from '../helpers/fixture-sites.ts';
+import { brokenLinks, buildSite, codeBlocks, htmlFiles, importTools, repoRoot } from '../helpers/site.ts';
 
-let contentDir: string;
-let site: BuildResult;
+// Built once per run by tests/setup/fixture-sites.ts; the tests that change content copy it first.
+const site = fixtureSite('catalogue');
+const contentDir = site.contentDir;
 const page = (path: string) => readFileSync(join(site.outDir, path), 'utf8');
-
-beforeAll(() => {
-  contentDir = fixtureCatalog();
-  site = buildSite({ contentDir });
-  if (site.status !== 0) throw new Error(`build failed:\n${site.output}`);
-});
 
 describe('a built fixture catalogue', () => {
   it('has a page for every tool and server, the index pages and a 404', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyTool, type ToolDefinition } from '../../src/lib/classification/classify.ts';
+import { classifyTool, findDangerousArguments, type ToolDefinition } from '../../src/lib/classification/classify.ts';
 
 // The shipped catalogue holds the reference servers' definitions exactly as their tools/list returned them.
 const reference = (file: string): ToolDefinition[] =>
@@ -125,7 +125,15 @@ describe('classifyTool on edge cases', () => {
   it('stops at a depth limit on deeply nested schemas', () => {
     let schema: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 50; i++) schema = { type: 'object', properties: { nested: schema, path: { type: 'string' } } };
-    expect(() => classifyTool({ name: 'deep', inputSchema: schema as ToolDefinition['inputSchema'] })).not.toThrow();
+    const inputSchema = schema as ToolDefinition['inputSchema'];
+    expect(classifyTool({ name: 'deep', inputSchema }).rationale.length).toBeGreaterThan(0);
+    // The path arguments near the top are found, level by level, and the walk stops well short of 50 levels.
+    const paths = findDangerousArguments(inputSchema)
+      .map((finding) => finding.path)
+      .sort((a, b) => a.length - b.length);
+    expect(paths.length).toBeGreaterThan(1);
+    expect(paths.length).toBeLessThan(50);
+    paths.forEach((path, level) => expect(path).toBe(`${'nested.'.repeat(level)}path`));
   });
 });
 

@@ -171,7 +171,19 @@ describe('hostile tool names in every export', () => {
     for (const list of [gemini.includeTools ?? [], gemini.excludeTools, codex['enabled_tools'] ?? [], codex['disabled_tools']!]) {
       for (const name of list) expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
     }
-    expect(gemini.includeTools?.length ?? 1).toBeGreaterThan(0);
+    // An empty allow list would let every tool through: when nothing is allowed, the allow list
+    // is left out and every plainly named tool is on the deny list instead.
+    const plain = hostile.tools.map((t) => t.name).filter((name) => /^[A-Za-z0-9_-]+$/.test(name));
+    for (const [allow, deny] of [
+      [gemini.includeTools, gemini.excludeTools],
+      [codex['enabled_tools'], codex['disabled_tools']],
+    ] as Array<[string[] | undefined, string[]]>) {
+      if (allow === undefined) expect([...deny].sort()).toEqual([...plain].sort());
+      else {
+        expect(allow.length).toBeGreaterThan(0);
+        expect([...allow, ...deny].sort()).toEqual([...plain].sort());
+      }
+    }
   });
 
   it('Cedar: each name is one escaped string; an injected permit grants nothing', () => {
