@@ -14,6 +14,7 @@ import { markOnce } from '../lib/site/build-marks.ts';
 import { assertExamples, policyExamples } from '../lib/policy/examples.ts';
 import { EXPORT_FORMATS, exportAll } from '../lib/policy/exports/index.ts';
 import { assertValidPolicy, policyAlternatives, recommendedPolicy, serverBundle } from '../lib/policy/recommend.ts';
+import type { ComposerData } from '../schemas/composer.ts';
 import type { Policy } from '../schemas/policy.ts';
 
 /**
@@ -327,7 +328,7 @@ export function serverExports(catalog: Catalog, slug: string) {
 export const serverExportPath = (slug: string, file: string) => `servers/${slug}/${file}`;
 
 /** What the policy composer on a server page starts from: each tool's recommended and stricter rules. */
-export function composerData(catalog: Catalog, slug: string) {
+export function composerData(catalog: Catalog, slug: string): ComposerData {
   const { active, bundle } = catalog.byServer.get(slug)!;
   return {
     server: slug,
@@ -340,8 +341,6 @@ export function composerData(catalog: Catalog, slug: string) {
     }),
   };
 }
-
-export type ComposerData = ReturnType<typeof composerData>;
 
 /** Site path of a server's Atom feed and badge, below the base. */
 export const serverFeedPath = (slug: string) => `servers/${slug}/changes.xml`;

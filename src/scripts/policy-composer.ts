@@ -3,7 +3,7 @@
  * choice per tool and writes it in any export format with the same exporters the build uses.
  * Loaded only when the reader opens it; everything runs in the browser, offline.
  */
-import type { ComposerData } from '../data/catalog';
+import type { ComposerData } from '../schemas/composer';
 import { EXPORT_FORMATS, exportFor } from '../lib/policy/exports';
 import type { ExportId } from '../schemas/export-ids';
 import type { Policy, Rule } from '../schemas/policy';
