@@ -7,7 +7,8 @@ import { CATEGORIES, RISK_LEVELS, riskRank, type Category, type Risk } from '../
 import { findDangerousArguments, type ArgumentFinding } from '../lib/classification/classify.ts';
 import { fnv1a } from '../lib/text-safety/slug.ts';
 import { plainLine } from '../lib/text-safety/text.ts';
-import { effectiveClassification, toolPath, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
+import { effectiveClassification, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
+import { routes } from '../lib/site/routes.ts';
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
 import { serverChanges, sortChanges, type ChangeEvent } from '../lib/catalogue/changes.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
@@ -126,7 +127,7 @@ function toTool(data: ToolData): Tool {
     arguments: findDangerousArguments(data.inputSchema),
     removed: Boolean(data.history?.removedOn),
     needsReview: reviewNeeds(data),
-    path: toolPath(data.server, data.slug),
+    path: routes.tool(data.server, data.slug),
   };
 }
 
@@ -324,9 +325,6 @@ export function serverExports(catalog: Catalog, slug: string) {
   return exports;
 }
 
-/** Site path of a server's export file, below the base. */
-export const serverExportPath = (slug: string, file: string) => `servers/${slug}/${file}`;
-
 /** What the policy composer on a server page starts from: each tool's recommended and stricter rules. */
 export function composerData(catalog: Catalog, slug: string): ComposerData {
   const { active, bundle } = catalog.byServer.get(slug)!;
@@ -341,7 +339,3 @@ export function composerData(catalog: Catalog, slug: string): ComposerData {
     }),
   };
 }
-
-/** Site path of a server's Atom feed and badge, below the base. */
-export const serverFeedPath = (slug: string) => `servers/${slug}/changes.xml`;
-export const serverBadgePath = (slug: string) => `servers/${slug}/badge.svg`;

@@ -1,8 +1,7 @@
 import { changesFeed } from '../lib/site/feeds';
-import { toolPath } from '../lib/classification/effective';
 import type { ChangeEvent } from '../lib/catalogue/changes';
 import type { Catalog } from './catalog';
-import { href } from './url';
+import { routes, siteUrl } from './routes';
 
 /** An Atom feed of changes with the site's absolute links. */
 export function feedFor(
@@ -10,15 +9,14 @@ export function feedFor(
   site: URL | undefined,
   input: { title: string; self: string; page: string; events: readonly ChangeEvent[] },
 ) {
-  const origin = site ?? new URL('http://localhost');
-  const absolute = (path: string) => new URL(href(path), origin).href;
+  const absolute = (path: string) => siteUrl(path, site);
   return changesFeed({
     title: input.title,
     self: absolute(input.self),
     page: absolute(input.page),
-    toolUrl: (server, slug) => absolute(toolPath(server, slug)),
+    toolUrl: (server, slug) => absolute(routes.tool(server, slug)),
     serverName: (server) => catalog.serverBySlug.get(server)?.rawName ?? server,
     events: input.events,
-    host: origin.hostname,
+    host: new URL(absolute('')).hostname,
   });
 }

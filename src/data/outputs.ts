@@ -1,10 +1,8 @@
 import type { CatalogIndex, CatalogShard } from '../schemas/outputs';
 import { recommendedPolicy } from '../lib/policy/recommend';
 import { EXPORT_FORMATS, type ExportId } from '../lib/policy/exports';
-import { serverExportPath, toolPolicyInput, type Catalog, type Server } from './catalog';
-import { href } from './url';
-
-const absolute = (path: string, site: URL | undefined) => (site ? new URL(href(path), site).href : href(path));
+import { toolPolicyInput, type Catalog, type Server } from './catalog';
+import { routes, siteUrl } from './routes';
 
 export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIndex {
   return {
@@ -17,7 +15,7 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
       byRisk: catalog.riskCounts,
       byCategory: catalog.categoryCounts,
     },
-    policySchema: absolute('schemas/policy.schema.json', site),
+    policySchema: siteUrl(routes.policySchema, site),
     servers: catalog.servers.map((server) => {
       const { active, riskCounts } = catalog.byServer.get(server.slug)!;
       return {
@@ -25,11 +23,11 @@ export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIn
         name: server.rawName,
         toolCount: active.length,
         byRisk: riskCounts,
-        page: absolute(`servers/${server.slug}/`, site),
-        tools: absolute(`catalog/${server.slug}.json`, site),
-        policy: absolute(`servers/${server.slug}/policy.json`, site),
+        page: siteUrl(routes.server(server.slug), site),
+        tools: siteUrl(routes.catalogShard(server.slug), site),
+        policy: siteUrl(routes.serverPolicy(server.slug), site),
         exports: Object.fromEntries(
-          EXPORT_FORMATS.map((format) => [format.id, absolute(serverExportPath(server.slug, format.file), site)]),
+          EXPORT_FORMATS.map((format) => [format.id, siteUrl(routes.serverFile(server.slug, format.file), site)]),
         ) as Record<ExportId, string>,
       };
     }),
@@ -46,7 +44,7 @@ export function catalogShard(catalog: Catalog, server: Server, site: URL | undef
     tools: tools.map((tool) => ({
       name: tool.name,
       slug: tool.slug,
-      page: absolute(tool.path, site),
+      page: siteUrl(tool.path, site),
       ...(tool.title !== undefined ? { title: tool.title } : {}),
       ...(tool.description !== undefined ? { description: tool.description } : {}),
       inputSchema: tool.inputSchema,

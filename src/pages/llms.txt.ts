@@ -1,13 +1,13 @@
 import type { APIRoute } from 'astro';
 import { getCatalog } from '../data/catalog';
-import { href } from '../data/url';
+import { routes, siteUrl } from '../data/routes';
 import { markdownText } from '../lib/text-safety/text';
 import { RISK_LABELS, RISK_LEVELS } from '../schemas/risk';
 
 /** llms.txt (llmstxt.org): what the site is and where the machine-readable files are. Names are escaped: they are untrusted. */
 export const GET: APIRoute = async ({ site }) => {
   const catalog = await getCatalog();
-  const url = (path: string) => new URL(href(path), site).href;
+  const url = (path: string) => siteUrl(path, site);
   const lines = [
     '# Policy Atlas',
     '',
@@ -17,15 +17,15 @@ export const GET: APIRoute = async ({ site }) => {
     '',
     '## Machine-readable files',
     '',
-    `- [Catalogue index](${url('catalog.json')}): servers, totals, links to per-server tool files and policy bundles`,
-    `- [Policy JSON Schema](${url('schemas/policy.schema.json')}): the gateway policy format (version "1")`,
-    `- [Sitemap](${url('sitemap-index.xml')})`,
+    `- [Catalogue index](${url(routes.catalogIndex)}): servers, totals, links to per-server tool files and policy bundles`,
+    `- [Policy JSON Schema](${url(routes.policySchema)}): the gateway policy format (version "1")`,
+    `- [Sitemap](${url(routes.sitemap)})`,
     '',
     '## Servers',
     '',
     ...catalog.servers.map(
       (server) =>
-        `- [${markdownText(server.name)}](${url(`servers/${server.slug}/`)}): ${server.toolCount} tools; [tools JSON](${url(`catalog/${server.slug}.json`)}); [policy bundle](${url(`servers/${server.slug}/policy.json`)})`,
+        `- [${markdownText(server.name)}](${url(routes.server(server.slug))}): ${server.toolCount} tools; [tools JSON](${url(routes.catalogShard(server.slug))}); [policy bundle](${url(routes.serverPolicy(server.slug))})`,
     ),
     '',
   ];

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { href } from '../data/url';
+import { routes, siteUrl } from '../data/routes';
 
 export const GET: APIRoute = ({ site }) =>
-  new Response(`User-agent: *\nAllow: /\n\nSitemap: ${new URL(href('sitemap-index.xml'), site).href}\n`, {
+  new Response(`User-agent: *\nAllow: /\n\nSitemap: ${siteUrl(routes.sitemap, site)}\n`, {
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
   });

@@ -45,8 +45,3 @@ export function effectiveClassification(
     },
   };
 }
-
-/** Site path of a tool page, below the base. */
-export const toolPath = (server: string, slug: string) => `tools/${server}/${slug}/`;
-/** Site path of a server page, below the base. */
-export const serverPath = (server: string) => `servers/${server}/`;

@@ -1,6 +1,7 @@
 import { CATEGORY_LABELS, RISK_LABELS } from '../../schemas/risk.ts';
 import type { LoadedServer } from '../catalogue/files.ts';
-import { effectiveClassification, serverPath, toolPath } from '../classification/effective.ts';
+import { effectiveClassification } from '../classification/effective.ts';
+import { routes } from './routes.ts';
 import { plainLine } from '../text-safety/text.ts';
 
 /** One entry of the search index (Pagefind's custom record shape). */
@@ -28,7 +29,7 @@ export function searchRecords(servers: readonly LoadedServer[]): SearchRecord[] 
     const serverName = plainLine(server.name);
     const active = tools.filter((tool) => !tool.history?.removedOn);
     records.push({
-      url: `/${serverPath(server.slug)}`,
+      url: `/${routes.server(server.slug)}`,
       content: [
         serverName,
         plainLine(server.description ?? ''),
@@ -45,7 +46,7 @@ export function searchRecords(servers: readonly LoadedServer[]): SearchRecord[] 
       const name = plainLine(tool.name);
       const description = plainLine(tool.description ?? '').slice(0, MAX_INDEXED_DESCRIPTION);
       records.push({
-        url: `/${toolPath(server.slug, tool.slug!)}`,
+        url: `/${routes.tool(server.slug, tool.slug!)}`,
         content: [
           name,
           tool.title ? plainLine(tool.title) : '',

@@ -1,23 +1,15 @@
-import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
+import type { APIRoute, InferGetStaticPropsType } from 'astro';
 import { getCatalog } from '../../data/catalog';
-import { serverKey } from '../../data/page-keys';
 import { catalogShard } from '../../data/outputs';
+import { serverStaticPaths } from '../../data/routes';
 
-export const getStaticPaths = (async () => {
-  const catalog = await getCatalog();
-  return catalog.servers.map((server) => ({
-    params: { server: server.slug },
-    props: { server },
-    cacheKey: serverKey(catalog, server.slug),
-  }));
-}) satisfies GetStaticPaths;
-
+export const getStaticPaths = serverStaticPaths;
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;
 
 /** One server's tools with their classification and definition: the catalogue sharded per server. */
-export const GET: APIRoute<Props> = async ({ props, site }) => {
+export const GET: APIRoute<Props> = async ({ props: { server }, site }) => {
   const catalog = await getCatalog();
-  return new Response(`${JSON.stringify(catalogShard(catalog, props.server, site))}\n`, {
+  return new Response(`${JSON.stringify(catalogShard(catalog, server, site))}\n`, {
     headers: { 'Content-Type': 'application/json' },
   });
 };

@@ -1,22 +1,14 @@
-import type { APIRoute, GetStaticPaths, InferGetStaticPropsType } from 'astro';
+import type { APIRoute, InferGetStaticPropsType } from 'astro';
 import { getCatalog } from '../../../data/catalog';
-import { serverKey } from '../../../data/page-keys';
+import { serverStaticPaths } from '../../../data/routes';
 import { policyJson } from '../../../lib/policy/recommend';
 
-export const getStaticPaths = (async () => {
-  const catalog = await getCatalog();
-  return catalog.servers.map((server) => ({
-    params: { server: server.slug },
-    props: { server },
-    cacheKey: serverKey(catalog, server.slug),
-  }));
-}) satisfies GetStaticPaths;
-
+export const getStaticPaths = serverStaticPaths;
 type Props = InferGetStaticPropsType<typeof getStaticPaths>;
 
 /** The server's policy bundle as a static file: the same validated bundle its page shows. */
-export const GET: APIRoute<Props> = async ({ props }) => {
+export const GET: APIRoute<Props> = async ({ props: { server } }) => {
   const catalog = await getCatalog();
-  const { bundle } = catalog.byServer.get(props.server.slug)!;
+  const { bundle } = catalog.byServer.get(server.slug)!;
   return new Response(policyJson(bundle), { headers: { 'Content-Type': 'application/json' } });
 };
