@@ -1,7 +1,7 @@
 import type { CatalogIndex, CatalogShard } from '../schemas/outputs';
 import { recommendedPolicy } from '../lib/policy/recommend';
 import { EXPORT_FORMATS, type ExportId } from '../lib/policy/exports';
-import { toolPolicyInput, type Catalog, type Server } from './catalog';
+import { toolPolicyInput, type Catalog, type Server } from './build-catalog';
 import { routes, siteUrl } from './routes';
 
 export function catalogIndex(catalog: Catalog, site: URL | undefined): CatalogIndex {

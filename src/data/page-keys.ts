@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Page } from 'astro';
-import type { Catalog, Server, Tool } from './catalog';
+import type { Catalog, Server, Tool } from './build-catalog';
 
 /**
  * Cache keys for Astro's incremental build. A page whose key and code are unchanged since

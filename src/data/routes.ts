@@ -1,6 +1,7 @@
 import { EXPORT_FORMATS, type ExportId } from '../lib/policy/exports/index.ts';
 import { absoluteUrl, withBase } from '../lib/site/routes.ts';
-import { getCatalog, relatedTools, type Server } from './catalog.ts';
+import { getCatalog, type Server } from './catalog.ts';
+import { relatedTools } from './related.ts';
 import { serverKey, toolPageKey } from './page-keys.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { APIRoute, InferGetStaticPropsType } from 'astro';
-import { getCatalog, serverExports } from '../../../data/catalog';
+import { getCatalog } from '../../../data/catalog';
+import { serverExports } from '../../../data/policy-views';
 import { serverExportStaticPaths } from '../../../data/routes';
 
 const MEDIA_TYPES: Record<string, string> = { json: 'application/json', yaml: 'application/yaml', toml: 'application/toml' };

@@ -1,0 +1,118 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildCatalog, type Attack, type Catalog, type Tool } from '../../src/data/build-catalog.ts';
+import { serverKey, toolPageKey } from '../../src/data/page-keys.ts';
+import { relatedTools } from '../../src/data/related.ts';
+import { readCatalog } from '../../src/lib/catalogue/files.ts';
+import { attackFrontmatterSchema } from '../../src/schemas/attack.ts';
+import { fixtureCatalog, repoRoot } from '../helpers/site.ts';
+
+/**
+ * The data layer without a build: the catalogue computed from the fixture servers and the
+ * project's attack pages, as getCatalog() computes it from what Astro reads.
+ */
+const attacksDir = join(repoRoot, 'content/attacks');
+const attacks: Attack[] = readdirSync(attacksDir)
+  .filter((name) => name.endsWith('.mdx'))
+  .map((name) => {
+    const frontmatter = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(attacksDir, name), 'utf8'))![1]!;
+    return { id: name.replace(/\.mdx$/, ''), collection: 'attacks', data: attackFrontmatterSchema.parse(parseYaml(frontmatter)) };
+  });
+const catalogOf = (contentDir: string) => buildCatalog(readCatalog(contentDir), attacks);
+const byId = (catalog: Catalog, id: string) => catalog.tools.find((tool) => tool.id === id)!;
+const ids = (tools: Tool[]) => tools.map((tool) => tool.id);
+
+describe('buildCatalog', () => {
+  const catalog = catalogOf(fixtureCatalog());
+
+  it('groups and counts every current tool once', () => {
+    expect(catalog.servers.map((server) => server.slug)).toEqual(['acme-files', 'acme-pay']);
+    const current = catalog.tools.filter((tool) => !tool.removed);
+    expect(catalog.activeCount).toBe(current.length);
+    for (const groups of [catalog.byRisk, catalog.byCategory]) {
+      expect(
+        [...groups.values()]
+          .flat()
+          .map((tool) => tool.id)
+          .sort(),
+      ).toEqual(ids(current).sort());
+    }
+    expect(Object.values(catalog.riskCounts).reduce((a, b) => a + b, 0)).toBe(current.length);
+    expect(catalog.byServer.get('acme-files')!.active.every((tool) => tool.server === 'acme-files')).toBe(true);
+    // Each tool's page path is the route a reader follows.
+    expect(byId(catalog, 'acme-files/read-file').path).toBe('tools/acme-files/read-file/');
+  });
+
+  it('refuses a tool whose attack pattern has no page', () => {
+    expect(() => buildCatalog(readCatalog(fixtureCatalog()), attacks.slice(1))).toThrow(
+      `Attack pattern pages missing: content/attacks/${attacks[0]!.id}.mdx`,
+    );
+  });
+});
+
+describe('relatedTools', () => {
+  const catalog = catalogOf(fixtureCatalog());
+
+  it('lists the same server and category first, then the same name on another server, never the tool itself', () => {
+    const tool = byId(catalog, 'acme-pay/list-files');
+    const related = relatedTools(catalog, tool);
+    expect(related.elsewhere[0]!.id).toBe('acme-files/list-files');
+    for (const other of related.sameServer) {
+      expect(other.server).toBe(tool.server);
+      expect(other.category).toBe(tool.category);
+    }
+    expect([...ids(related.sameServer), ...ids(related.elsewhere)]).not.toContain(tool.id);
+    for (const other of related.elsewhere) expect(other.server).not.toBe(tool.server);
+  });
+
+  it('lists no more than it is asked for, and no removed tool', () => {
+    for (const tool of catalog.tools) {
+      const { sameServer, elsewhere } = relatedTools(catalog, tool, 2);
+      expect(sameServer.length).toBeLessThanOrEqual(2);
+      expect(elsewhere.length).toBeLessThanOrEqual(2);
+      for (const other of [...sameServer, ...elsewhere]) expect(other.removed).toBe(false);
+    }
+  });
+});
+
+describe('page keys', () => {
+  /** The cache key of every tool page and every server's pages, by page. */
+  function keys(catalog: Catalog): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const tool of catalog.tools) found.set(tool.path, toolPageKey(catalog, tool, relatedTools(catalog, tool)));
+    for (const server of catalog.servers) found.set(`servers/${server.slug}/`, serverKey(catalog, server.slug));
+    return found;
+  }
+  const changedKeys = (before: Map<string, string>, after: Map<string, string>) =>
+    [...after].filter(([page, key]) => before.get(page) !== key).map(([page]) => page);
+
+  it('change for exactly the pages that show an edited tool', () => {
+    const contentDir = fixtureCatalog();
+    const before = catalogOf(contentDir);
+    const file = join(contentDir, 'servers/acme-files.json');
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    data.tools.find((tool: { name: string }) => tool.name === 'list_files').description = 'Lists the files of a folder, edited.';
+    writeFileSync(file, JSON.stringify(data));
+    const after = catalogOf(contentDir);
+
+    const edited = 'acme-files/list-files';
+    const showing = (catalog: Catalog) =>
+      catalog.tools
+        .filter((tool) => {
+          const { sameServer, elsewhere } = relatedTools(catalog, tool);
+          return tool.id === edited || [...sameServer, ...elsewhere].some((other) => other.id === edited);
+        })
+        .map((tool) => tool.path);
+    const expected = new Set([...showing(before), ...showing(after), 'servers/acme-files/']);
+    // The edited tool is listed elsewhere, so more than its own page and its server's change.
+    expect(expected.size).toBeGreaterThan(2);
+    expect(changedKeys(keys(before), keys(after)).sort()).toEqual([...expected].sort());
+  });
+
+  it('stay the same for the same content, and for the same content in another folder', () => {
+    const first = keys(catalogOf(fixtureCatalog()));
+    expect(changedKeys(first, keys(catalogOf(fixtureCatalog())))).toEqual([]);
+  });
+});
