@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  * - build and browser: real Astro builds and Chromium. One file at a time in each, because a
  *   build takes every core it can get. The fixture sites they read are built once per run by
  *   tests/setup/fixture-sites.ts and shared (read-only) by every file that needs them.
- * Groups run in order, so a broken unit test fails the run before a single site is built.
+ * Groups run in order: unit and live, then build, then browser.
  */
 export default defineConfig({
   test: {
@@ -47,7 +47,8 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           globalSetup: ['tests/setup/browser-sites.ts'],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          // After the build tests: a build beside Chromium slows its pages past their timeouts.
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
