@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { astroLogLine } from '../../src/cli/dev/bench.ts';
+import { renderCounts } from '../../src/cli/dev/astro-build.ts';
 import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 import { recordReview } from '../../src/lib/catalogue/review-file.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
@@ -38,12 +38,6 @@ const editJson = (path: string, edit: (data: { tools: Array<Record<string, unkno
   edit(data);
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
 };
-
-/** Pages Astro rendered, and pages it kept from the previous build, as its log reports them. */
-function renderCounts(log: string) {
-  const kinds = log.split('\n').map(astroLogLine);
-  return { rendered: kinds.filter((kind) => kind === 'rendered').length, kept: kinds.filter((kind) => kind === 'kept').length };
-}
 
 /** Every file of a catalogue folder and its bytes, hashed: two folders with one digest build the same site. */
 function contentDigest(dir: string): string {

@@ -2,13 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { astroBuildCommand, projectRoot } from '../../src/cli/dev/astro-build.ts';
 import { importServer, readToolsListFile } from '../../src/lib/catalogue/importer.ts';
 
 type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const repoRoot = projectRoot;
 
 export interface BuildResult {
   status: number | null;
@@ -52,23 +52,15 @@ export interface BuildOptions {
 export function buildCommand(options: BuildOptions): { args: string[]; env: NodeJS.ProcessEnv; outDir: string } {
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'atlas-build-'));
   const outDir = join(work, 'dist');
-  // Vitest exposes Vite's own variables (BASE_URL, MODE, …) in process.env; a child
-  // Astro build would take them as its own and lose the base.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR'].includes(key) && !key.startsWith('VITE')),
-  );
-  return {
-    args: [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir, ...(options.args ?? [])],
-    env: {
-      ...inherited,
-      ATLAS_CONTENT: options.contentDir,
-      ATLAS_CACHE_DIR: join(work, 'cache'),
-      ATLAS_BASE: options.base ?? '/',
-      ATLAS_SITE: options.site ?? 'https://atlas.example',
-      ASTRO_TELEMETRY_DISABLED: '1',
-    },
+  const { args, env } = astroBuildCommand({
+    contentDir: options.contentDir,
     outDir,
-  };
+    cacheDir: join(work, 'cache'),
+    base: options.base ?? '/',
+    site: options.site ?? 'https://atlas.example',
+    args: options.args ?? [],
+  });
+  return { args, env, outDir };
 }
 
 /** Every file and folder below `dir`, as paths relative to it (folders end in a slash). */

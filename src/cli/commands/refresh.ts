@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { HelpRequested, UsageError } from '../errors.ts';
 import { COMMON_OPTIONS, contentDirFrom, parseHeaders, parseTimeout, today } from '../options.ts';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../lib/catalogue/importer.ts';
+import { writeFileAtomic } from '../../lib/shared/files.ts';
 import { checkCatalog } from '../../lib/drift/check.ts';
 import { driftMarkdown, driftSarif, driftText } from '../../lib/drift/sarif.ts';
 import { listRecorded, refreshCatalog } from '../sources.ts';

@@ -1,20 +1,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { generateCatalog } from '../../lib/catalogue/generate.ts';
 import { plainLine } from '../../lib/text-safety/text.ts';
+import { astroBuildCommand, astroLogLine } from './astro-build.ts';
 import { probeSearch, type SearchProbe } from './search-probe.ts';
 
 /**
  * The benchmark: for each size, generate a catalogue, build it from clean in a child
  * process, and measure phases, peak memory of every process, and page weight.
  */
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface BenchRow {
   tools: number;
@@ -140,32 +138,16 @@ interface BuildRun {
   shards: number;
 }
 
-/**
- * What one line of `astro build`'s log says about a path: rendered now, or kept from the
- * previous build (cached in place, or restored from the cache). Astro colours its log when it
- * thinks the terminal can (CI=true does), so only the text is read.
- */
-export function astroLogLine(line: string): 'rendered' | 'kept' | undefined {
-  const text = stripVTControlCharacters(line);
-  if (/\((?:cached|restored)\)/.test(text)) return 'kept';
-  if (/├─ \S+ \(\+[\d.]+m?s\)/.test(text)) return 'rendered';
-  return undefined;
-}
-
 async function buildOnce(contentDir: string, work: string): Promise<BuildRun> {
   const timings = join(work, 'timings.json');
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', join(work, 'dist')], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      ATLAS_CONTENT: contentDir,
-      ATLAS_CACHE_DIR: join(work, 'cache'),
-      ATLAS_BENCH_TIMINGS: timings,
-      ASTRO_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const build = astroBuildCommand({
+    contentDir,
+    outDir: join(work, 'dist'),
+    cacheDir: join(work, 'cache'),
+    env: { ATLAS_BENCH_TIMINGS: timings },
   });
+  const child = spawn(build.command, build.args, { cwd: build.cwd, env: build.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const watcher = watchProcessTree(child.pid!);
   let rendered = 0;
   let kept = 0;

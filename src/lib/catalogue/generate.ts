@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ServerFile } from '../../schemas/server.ts';
-import { mergeImport, writeFileAtomic } from './importer.ts';
+import { mergeImport } from './importer.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import { baseSlug } from '../text-safety/slug.ts';
 
 /**

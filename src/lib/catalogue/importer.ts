@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { serverFileSchema, serverSlugSchema, type ServerFile, type ServerMeta, type ServerSource } from '../../schemas/server.ts';
 import { DEFINITION_FIELDS, mcpToolSchema, type CatalogTool, type McpTool, type ToolHistory } from '../../schemas/tool.ts';
 import { ContentError, parseServerFile, problemsFromIssues, type ContentProblem } from './files.ts';
-import { classifyTool, isRecord } from '../classification/classify.ts';
+import { classifyTool } from '../classification/classify.ts';
+import { isRecord } from '../shared/records.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import { marksEveryChangingToolDestructive } from '../classification/fail-closed.ts';
 import { definitionHash, fieldHashes } from './definition-hash.ts';
 import { assignSlugs, baseSlug } from '../text-safety/slug.ts';
@@ -246,19 +248,6 @@ export function mergeImport(
 
   const file: ServerFile = { server, tools };
   return { file, result: { slug, added, changed, removed, unchanged, clashes } };
-}
-
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Imports one server into the catalogue: validate, merge with what is there, write atomically. */

@@ -5,7 +5,7 @@ import type { Category, Risk } from '../../schemas/risk.ts';
 import type { CatalogTool } from '../../schemas/tool.ts';
 import { reviewDecision } from '../classification/review.ts';
 import { ContentError, parseServerFile, problemsFromIssues } from './files.ts';
-import { writeFileAtomic } from './importer.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 
 export interface ReviewTarget {
   server: string;

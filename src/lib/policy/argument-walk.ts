@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.ts';
 import type { PathStep } from './condition-path.ts';
 
 /**
@@ -28,7 +29,6 @@ export interface SchemaArgument {
 export const MAX_WALKED_PROPERTIES = 2000;
 export const MAX_WALK_DEPTH = 8;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The schema and each `anyOf`/`oneOf`/`allOf` variant (one level; variants inside variants are walked the same way). */
 function variants(schema: Record<string, unknown>, depth = 0): Array<Record<string, unknown>> {

@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.ts';
 import { parseConditionPath, type PathStep } from './condition-path.ts';
 import type { Decision, EvalCondition, EvalPolicy } from './evaluate.ts';
 import { evaluate, newCounters, windowStart, type Counters, type Verdict } from './evaluate.ts';
@@ -142,7 +143,6 @@ export function checkOf(conditions: readonly EvalCondition[]): { kind: CheckKind
   return undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A plausible value for an argument from its JSON Schema. */
 function plainValue(schema: unknown): unknown {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { readCatalog } from '../catalogue/files.ts';
-import { writeFileAtomic } from '../catalogue/importer.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import { policyJson } from '../policy/json.ts';
 import type { ScannedServer } from './entries.ts';
 import { outcomeKey, sourceFor, type ServerOutcome } from './import.ts';

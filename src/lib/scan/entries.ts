@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.ts';
 import type { ClientId } from './locations.ts';
 
 /**
@@ -48,8 +49,6 @@ export interface BrokenEntry {
   problem: string;
 }
 export type EntryResult = UnderstoodEntry | BrokenEntry;
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Keys of each client's server maps, relative to the file's root. */
 export function serverMapPaths(client: ClientId, data: unknown): string[][] {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../shared/files.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseTomlPreserving, patch as patchToml } from '@decimalturn/toml-patch';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
@@ -215,15 +216,7 @@ export function planUnwrap(config: ScannedConfig, text: string): EditPlan & { re
  * tokens is often readable by its owner only, and must stay so.
  */
 export function writeKeepingMode(path: string, text: string, mode: number): void {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(temporary, text, { mode });
-    chmodSync(temporary, mode);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, text, { mode });
 }
 
 /** A backup beside the file (never overwriting an earlier one), then the new text through a rename. */

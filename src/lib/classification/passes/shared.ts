@@ -39,9 +39,7 @@ export function verbMeaning(category: Category): string {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../../shared/records.ts';
 
 export const quote = (text: string) => `“${text}”`;
 
