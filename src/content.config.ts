@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { contentDir } from './lib/catalogue/files.ts';
+import { contentDir } from './lib/catalog/files.ts';
 import { attackFrontmatterSchema } from './schemas/attack.ts';
 
 /**
  * The attack-pattern pages are MDX, so they are a content collection. The servers and their
  * tools are not: src/data/catalog.ts reads them with the shared schemas in
- * src/lib/catalogue/files.ts, which name the file, the entry and the field of any problem.
+ * src/lib/catalog/files.ts, which name the file, the entry and the field of any problem.
  * Kept out of Astro's content store, 31,000 tools are parsed once per build instead of being
  * stored, serialised into a module and parsed again, which at 250,000 tools cost gigabytes.
  */

@@ -1,5 +1,5 @@
-import { ContentError } from '../lib/catalogue/files.ts';
-import { LiveImportError } from '../lib/catalogue/live-import.ts';
+import { ContentError } from '../lib/catalog/files.ts';
+import { LiveImportError } from '../lib/catalog/live-import.ts';
 
 /** The command line itself is wrong: exit 2 with the problem and the usage text. */
 export class UsageError extends Error {}

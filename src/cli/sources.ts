@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ContentError, readCatalog } from '../lib/catalogue/files.ts';
-import { importServer, readToolsListFile, type ImportResult } from '../lib/catalogue/importer.ts';
-import { fetchLiveToolsList, LiveImportError } from '../lib/catalogue/live-import.ts';
+import { ContentError, readCatalog } from '../lib/catalog/files.ts';
+import { importServer, readToolsListFile, type ImportResult } from '../lib/catalog/importer.ts';
+import { fetchLiveToolsList, LiveImportError } from '../lib/catalog/live-import.ts';
 import type { ServerSource } from '../schemas/server.ts';
 
 /** Where to read tools from, with the secrets (env and header values) a run needs but the catalogue never stores. */

@@ -1,5 +1,5 @@
 import type { CollectionEntry } from 'astro:content';
-import type { LoadedServer } from '../lib/catalogue/files.ts';
+import type { LoadedServer } from '../lib/catalog/files.ts';
 import type { ServerMeta } from '../schemas/server.ts';
 import type { CatalogTool } from '../schemas/tool.ts';
 import { ATTACK_IDS, type AttackId } from '../schemas/attack.ts';
@@ -9,7 +9,7 @@ import { fnv1a } from '../lib/text-safety/slug.ts';
 import { plainLine } from '../lib/text-safety/text.ts';
 import { effectiveClassification, type EffectiveClassification, type OverriddenField } from '../lib/classification/effective.ts';
 import { reviewNeeds, type ReviewItem } from '../lib/classification/review.ts';
-import { serverChanges, sortChanges, type ChangeEvent } from '../lib/catalogue/changes.ts';
+import { serverChanges, sortChanges, type ChangeEvent } from '../lib/catalog/changes.ts';
 import { routes } from '../lib/site/routes.ts';
 import { assertValidPolicy, serverBundle } from '../lib/policy/recommend.ts';
 import type { Policy } from '../schemas/policy.ts';

@@ -1,5 +1,5 @@
 import { getCollection } from 'astro:content';
-import { contentDir, readCatalogShared } from '../lib/catalogue/files.ts';
+import { contentDir, readCatalogShared } from '../lib/catalog/files.ts';
 import { markOnce } from '../lib/site/build-marks.ts';
 import { buildCatalog, type Catalog } from './build-catalog.ts';
 

@@ -1,5 +1,5 @@
 import { changesFeed } from '../lib/site/feeds';
-import type { ChangeEvent } from '../lib/catalogue/changes';
+import type { ChangeEvent } from '../lib/catalog/changes';
 import type { Catalog } from './catalog';
 import { routes, siteUrl } from './routes';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
-import { contentDir, readCatalogShared } from '../lib/catalogue/files.ts';
+import { contentDir, readCatalogShared } from '../lib/catalog/files.ts';
 import type { SearchRecord } from '../lib/site/search-records.ts';
 import { searchShards, shardFolder } from '../lib/site/search-shards.ts';
 import { fullBuildRequested } from './full-build.ts';

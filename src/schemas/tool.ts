@@ -149,7 +149,7 @@ export const historySchema = z.strictObject({
         previousHash: z.string().min(1),
         /** The description before this change (first 5,000 characters), so a reader can compare. */
         previousDescription: z.string().optional(),
-        /** How serious the change is by what it means (src/lib/catalogue/severity.ts), and why. */
+        /** How serious the change is by what it means (src/lib/catalog/severity.ts), and why. */
         severity: z.enum(['high', 'medium', 'low']).optional(),
         reasons: z.array(z.string()).optional(),
       }),

@@ -4,13 +4,14 @@
  */
 
 function setUpCopyButtons() {
-  // One listener for every copy button on the page: copies the JSON of its own block,
-  // exactly the text shown. Buttons stay hidden where the clipboard API is missing.
-  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy-policy]')) {
+  // One listener for every copy button on the page: copies the code block it belongs to (a
+  // policy in any format, or the badge's Markdown), exactly the text shown. Buttons stay
+  // hidden where the clipboard API is missing.
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy-code]')) {
     if (navigator.clipboard) button.hidden = false;
   }
   document.addEventListener('click', async (event) => {
-    const button = (event.target as Element | null)?.closest?.<HTMLElement>('[data-copy-policy]');
+    const button = (event.target as Element | null)?.closest?.<HTMLElement>('[data-copy-code]');
     // A button may copy another block on the page (the summary card copies the recommended policy).
     const from = button?.dataset['copyFrom'];
     const scope = button?.closest('figure, [data-copy-scope]');

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
 import { exportFor } from '../../src/lib/policy/exports/index.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
-import { generateCatalog } from '../../src/lib/catalogue/generate.ts';
-import { readCatalog, type LoadedServer } from '../../src/lib/catalogue/files.ts';
+import { generateCatalog } from '../../src/lib/catalog/generate.ts';
+import { readCatalog, type LoadedServer } from '../../src/lib/catalog/files.ts';
 import { searchShards, shardOf } from '../../src/lib/site/search-shards.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
 import { brokenLinks, buildSite } from '../helpers/site.ts';
@@ -55,7 +55,7 @@ for (const base of ['/', '/atlas/']) {
     let context: BrowserContext;
 
     beforeAll(async () => {
-      outDir = fixtureSite(base === '/' ? 'catalogue' : 'catalogueUnderBase').outDir;
+      outDir = fixtureSite(base === '/' ? 'catalog' : 'catalogUnderBase').outDir;
       site = await serveSite(outDir, base);
       context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });

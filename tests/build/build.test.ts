@@ -8,7 +8,7 @@ import { fixtureSite } from '../helpers/fixture-sites.ts';
 import { brokenLinks, buildSite, codeBlocks, htmlFiles, importTools, repoRoot } from '../helpers/site.ts';
 
 // Built once per run by tests/setup/fixture-sites.ts; the tests that change content copy it first.
-const site = fixtureSite('catalogue');
+const site = fixtureSite('catalog');
 const contentDir = site.contentDir;
 const page = (path: string) => readFileSync(join(site.outDir, path), 'utf8');
 

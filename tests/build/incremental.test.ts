@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { renderCounts } from '../../src/cli/dev/astro-build.ts';
-import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
-import { recordReview } from '../../src/lib/catalogue/review-file.ts';
+import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
+import { recordReview } from '../../src/lib/catalog/review-file.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
 import { buildCommand, buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { readCatalog } from '../../src/lib/catalogue/files.ts';
+import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import { brokenLinks, buildSite, codeBlocks, htmlFiles, repoRoot, type BuildResult } from '../helpers/site.ts';

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 
 /** The sites tests/setup/fixture-sites.ts builds once per run. */
-export type FixtureSiteName = 'catalogue' | 'catalogueUnderBase' | 'hostile' | 'incremental';
+export type FixtureSiteName = 'catalog' | 'catalogUnderBase' | 'hostile' | 'incremental';
 
 export interface FixtureSite {
   /** The catalogue folder it was built from. */

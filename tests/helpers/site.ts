@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { astroBuildCommand, projectRoot } from '../../src/cli/dev/astro-build.ts';
-import { importServer, readToolsListFile } from '../../src/lib/catalogue/importer.ts';
+import { importServer, readToolsListFile } from '../../src/lib/catalog/importer.ts';
 
 type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 

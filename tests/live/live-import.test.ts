@@ -8,8 +8,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { z } from 'astro/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importFromSource, refreshCatalog } from '../../src/cli/sources.ts';
-import { ContentError } from '../../src/lib/catalogue/files.ts';
-import { LiveImportError, packageFromCommand, splitCommandLine } from '../../src/lib/catalogue/live-import.ts';
+import { ContentError } from '../../src/lib/catalog/files.ts';
+import { LiveImportError, packageFromCommand, splitCommandLine } from '../../src/lib/catalog/live-import.ts';
 import type { ServerFile } from '../../src/schemas/server.ts';
 import { repoRoot } from '../helpers/site.ts';
 

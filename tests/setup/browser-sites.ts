@@ -1,4 +1,4 @@
 import type { TestProject } from 'vitest/node';
 import { provideFixtureSites } from './fixture-sites.ts';
 
-export default (project: TestProject) => provideFixtureSites(project, ['catalogue', 'catalogueUnderBase', 'hostile']);
+export default (project: TestProject) => provideFixtureSites(project, ['catalog', 'catalogUnderBase', 'hostile']);

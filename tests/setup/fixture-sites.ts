@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
+import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import type { FixtureSite, FixtureSiteName } from '../helpers/fixture-sites.ts';
 import { buildSiteInBackground, HUGE_DESCRIPTION, fixtureCatalog, importHostileCorpus, importTools, repoRoot } from '../helpers/site.ts';
 
@@ -20,10 +20,10 @@ const shared = globalThis as typeof globalThis & { atlasFixtureSites?: Builds };
 const builds: Builds = (shared.atlasFixtureSites ??= new Map());
 
 /** The content each fixture site is built from, imported fresh into a temporary folder. */
-let catalogueContent: string | undefined;
+let catalogContent: string | undefined;
 const sites: Record<FixtureSiteName, () => Promise<FixtureSite>> = {
-  catalogue: () => build({ contentDir: (catalogueContent ??= fixtureCatalog()), base: '/' }),
-  catalogueUnderBase: () => build({ contentDir: (catalogueContent ??= fixtureCatalog()), base: '/atlas/' }),
+  catalog: () => build({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/' }),
+  catalogUnderBase: () => build({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/atlas/' }),
   hostile: () =>
     build({
       contentDir: importHostileCorpus([{ name: 'huge_description', description: HUGE_DESCRIPTION, inputSchema: { type: 'object' } }]),

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog, type Attack, type Catalog, type Tool } from '../../src/data/build-catalog.ts';
 import { serverKey, toolPageKey } from '../../src/data/page-keys.ts';
 import { relatedTools } from '../../src/data/related.ts';
-import { readCatalog } from '../../src/lib/catalogue/files.ts';
+import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { attackFrontmatterSchema } from '../../src/schemas/attack.ts';
 import { fixtureCatalog, repoRoot } from '../helpers/site.ts';
 

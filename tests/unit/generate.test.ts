@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCatalog } from '../../src/lib/catalogue/files.ts';
-import { generateCatalog, toolsPerServer, prng } from '../../src/lib/catalogue/generate.ts';
+import { readCatalog } from '../../src/lib/catalog/files.ts';
+import { generateCatalog, toolsPerServer, prng } from '../../src/lib/catalog/generate.ts';
 
 const generate = (seed: number, tools = 600, servers = 80) => {
   const out = mkdtempSync(join(tmpdir(), 'atlas-gen-'));

@@ -89,7 +89,7 @@ describe('the import graph of src', () => {
   it('resolves the imports it reads', () => {
     // A graph with no edges would pass the cycle check without checking anything.
     const catalog = graph.get(join(srcDir, 'data/catalog.ts'))!.map((f) => relative(srcDir, f));
-    expect(catalog).toContain('lib/catalogue/files.ts');
+    expect(catalog).toContain('lib/catalog/files.ts');
     const page = graph.get(join(srcDir, 'pages/tools/[server]/[tool].astro'))!.map((f) => relative(srcDir, f));
     expect(page.some((f) => f.startsWith('components/') && f.endsWith('.astro'))).toBe(true);
   });

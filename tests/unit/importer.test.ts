@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ContentError, parseServerFile, readCatalog } from '../../src/lib/catalogue/files.ts';
-import { importServer, readToolsListFile, type ImportInput } from '../../src/lib/catalogue/importer.ts';
+import { ContentError, parseServerFile, readCatalog } from '../../src/lib/catalog/files.ts';
+import { importServer, readToolsListFile, type ImportInput } from '../../src/lib/catalog/importer.ts';
 import type { ServerFile } from '../../src/schemas/server.ts';
 
 let dir: string;

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ContentError, parseServerFile } from '../../src/lib/catalogue/files.ts';
-import { readToolsListFile } from '../../src/lib/catalogue/importer.ts';
+import { ContentError, parseServerFile } from '../../src/lib/catalog/files.ts';
+import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { importTools, repoRoot } from '../helpers/site.ts';
 
 describe('malformed input', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedServer } from '../../src/lib/catalogue/files.ts';
+import type { LoadedServer } from '../../src/lib/catalog/files.ts';
 import { classifyTool } from '../../src/lib/classification/classify.ts';
 import { searchRecords } from '../../src/lib/site/search-records.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { serverChanges } from '../../src/lib/catalogue/changes.ts';
-import { assessChange, assessRecorded } from '../../src/lib/catalogue/severity.ts';
+import { serverChanges } from '../../src/lib/catalog/changes.ts';
+import { assessChange, assessRecorded } from '../../src/lib/catalog/severity.ts';
 import { classifyTool } from '../../src/lib/classification/classify.ts';
 import { changesFeed } from '../../src/lib/site/feeds.ts';
 import type { CatalogTool, McpTool } from '../../src/schemas/tool.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readCatalog } from '../../lib/catalogue/files.ts';
+import { readCatalog } from '../../lib/catalog/files.ts';
 import { formatAgreement, labelSetSchema, measureAgreement, type LabelSet } from '../../lib/classification/agreement.ts';
 import type { ToolDefinition } from '../../lib/classification/classify.ts';
 import { InputError, UsageError } from '../errors.ts';

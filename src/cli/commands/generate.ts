@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { generateCatalog } from '../../lib/catalogue/generate.ts';
+import { generateCatalog } from '../../lib/catalog/generate.ts';
 import { UsageError } from '../errors.ts';
 import { positiveInt } from '../options.ts';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ImportResult } from '../../lib/catalogue/importer.ts';
+import type { ImportResult } from '../../lib/catalog/importer.ts';
 import { HelpRequested, UsageError } from '../errors.ts';
 import { COMMON_OPTIONS, contentDirFrom, parseEnv, parseHeaders, parseTimeout, today } from '../options.ts';
 import { importFromSource, type SourceSpec } from '../sources.ts';

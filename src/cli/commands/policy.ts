@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseServerFile, serversDir } from '../../lib/catalogue/files.ts';
+import { parseServerFile, serversDir } from '../../lib/catalog/files.ts';
 import { exportFor } from '../../lib/policy/exports/index.ts';
 import { rootProblem } from '../../lib/policy/patterns.ts';
 import { recommendedBundle } from '../../lib/scan/summary.ts';

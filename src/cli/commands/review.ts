@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { readCatalog } from '../../lib/catalogue/files.ts';
-import { parseReviewTarget, recordReview } from '../../lib/catalogue/review-file.ts';
+import { readCatalog } from '../../lib/catalog/files.ts';
+import { parseReviewTarget, recordReview } from '../../lib/catalog/review-file.ts';
 import { REVIEW_REASON_LABELS, reviewNeeds, type ReviewReason } from '../../lib/classification/review.ts';
 import { CATEGORIES, CATEGORY_LABELS, RISK_LABELS, RISK_LEVELS, type Category, type Risk } from '../../schemas/risk.ts';
 import { UsageError } from '../errors.ts';

@@ -7,7 +7,7 @@ import { currentEnvironment } from '../../lib/scan/locations.ts';
 import { formatScanReport, scanReportJson, scanTotals } from '../../lib/scan/report.ts';
 import { scanConfigs, ScanInputError } from '../../lib/scan/scan.ts';
 import { HelpRequested, InputError, UsageError } from '../errors.ts';
-import { splitCommandLine } from '../../lib/catalogue/live-import.ts';
+import { splitCommandLine } from '../../lib/catalog/live-import.ts';
 import { contentDirFrom, parseTimeout, today } from '../options.ts';
 
 const packageVersion = (): string => {

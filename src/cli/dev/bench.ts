@@ -4,7 +4,7 @@ import { cpus, totalmem, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { generateCatalog } from '../../lib/catalogue/generate.ts';
+import { generateCatalog } from '../../lib/catalog/generate.ts';
 import { plainLine } from '../../lib/text-safety/text.ts';
 import { astroBuildCommand, astroLogLine } from './astro-build.ts';
 import { probeSearch, type SearchProbe } from './search-probe.ts';

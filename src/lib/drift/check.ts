@@ -1,6 +1,6 @@
-import { ContentError, readCatalog, type LoadedServer } from '../catalogue/files.ts';
-import { mergeImport } from '../catalogue/importer.ts';
-import { assessAdded, assessRemoved, SEVERITY_RANK, type Severity } from '../catalogue/severity.ts';
+import { ContentError, readCatalog, type LoadedServer } from '../catalog/files.ts';
+import { mergeImport } from '../catalog/importer.ts';
+import { assessAdded, assessRemoved, SEVERITY_RANK, type Severity } from '../catalog/severity.ts';
 
 /**
  * `refresh --check`: lists every server again, compares what it offers now with the catalogue,

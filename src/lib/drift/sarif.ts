@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { SEVERITIES, type Severity } from '../catalogue/severity.ts';
+import { SEVERITIES, type Severity } from '../catalog/severity.ts';
 import { markdownText, plainLine } from '../text-safety/text.ts';
 import type { DriftChange, DriftReport } from './check.ts';
 

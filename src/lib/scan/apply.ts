@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
-import { readCatalog } from '../catalogue/files.ts';
+import { readCatalog } from '../catalog/files.ts';
 import { writeFileAtomic } from '../shared/files.ts';
 import { policyJson } from '../policy/json.ts';
 import type { ScannedServer } from './entries.ts';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
-import { ContentError, parseServerFile, readCatalog } from '../catalogue/files.ts';
-import { importServer } from '../catalogue/importer.ts';
-import { fetchLiveToolsList, LiveImportError, type LiveSource } from '../catalogue/live-import.ts';
+import { ContentError, parseServerFile, readCatalog } from '../catalog/files.ts';
+import { importServer } from '../catalog/importer.ts';
+import { fetchLiveToolsList, LiveImportError, type LiveSource } from '../catalog/live-import.ts';
 import { uniqueSlug } from '../text-safety/slug.ts';
 import type { ServerFile, ServerSource } from '../../schemas/server.ts';
 import type { ScannedServer } from './entries.ts';

@@ -1,5 +1,5 @@
 import { Feed } from 'feed';
-import type { ChangeEvent } from '../catalogue/changes.ts';
+import type { ChangeEvent } from '../catalog/changes.ts';
 import { xmlText } from '../text-safety/text.ts';
 
 export interface FeedInput {

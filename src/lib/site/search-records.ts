@@ -1,5 +1,5 @@
 import { CATEGORY_LABELS, RISK_LABELS } from '../../schemas/risk.ts';
-import type { LoadedServer } from '../catalogue/files.ts';
+import type { LoadedServer } from '../catalog/files.ts';
 import { effectiveClassification } from '../classification/effective.ts';
 import { routes } from './routes.ts';
 import { plainLine } from '../text-safety/text.ts';

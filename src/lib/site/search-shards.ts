@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LoadedServer } from '../catalogue/files.ts';
+import type { LoadedServer } from '../catalog/files.ts';
 import { fnv1a } from '../text-safety/slug.ts';
 import { searchRecords, type SearchRecord } from './search-records.ts';
 

@@ -12,7 +12,7 @@ export interface ChangeEvent {
   /** For a changed definition: which fields changed, and the description as it was. */
   fields?: readonly string[];
   previousDescription?: string | undefined;
-  /** How serious it is by what it means (src/lib/catalogue/severity.ts), and why. */
+  /** How serious it is by what it means (src/lib/catalog/severity.ts), and why. */
   severity: Severity;
   reasons: readonly string[];
   /** Stable across builds: the same event always has the same id. */
