@@ -37,7 +37,8 @@ export default defineConfig({
           globalSetup: ['tests/setup/build-sites.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
-          testTimeout: 120_000,
+          // A test here runs up to six builds one after another; on a busy machine one takes minutes.
+          testTimeout: 600_000,
           hookTimeout: 300_000,
         },
       },
