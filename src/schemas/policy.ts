@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
-import { parseConditionPath } from '../lib/policy/condition-path.ts';
-import { re2Problem } from '../lib/policy/re2.ts';
+import { parseConditionPath } from './condition-path.ts';
+import { re2Problem } from './re2.ts';
 
 /**
  * The gateway policy document (version "1"): what an MCP gateway evaluates before a
@@ -27,7 +27,7 @@ export const limitSchema = z.strictObject({
 
 /**
  * `args.<field>`, a dotted path into nested arguments, `["odd name"]` for a name with dots or
- * spaces, and `[*]` for every element of a list (src/lib/policy/condition-path.ts).
+ * spaces, and `[*]` for every element of a list (src/schemas/condition-path.ts).
  */
 const conditionPath = z.string().superRefine((path, ctx) => {
   const parsed = parseConditionPath(path);

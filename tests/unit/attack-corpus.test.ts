@@ -2,10 +2,10 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { exportAll } from '../../src/lib/policy/exports/index.ts';
 import { walkArguments } from '../../src/lib/policy/argument-walk.ts';
-import { parseConditionPath, formatConditionPath } from '../../src/lib/policy/condition-path.ts';
+import { parseConditionPath, formatConditionPath } from '../../src/schemas/condition-path.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
 import { CONDITION_PATTERNS, MUST_MATCH, PATH_LOOKALIKES } from '../../src/lib/policy/patterns.ts';
-import { compileRe2 } from '../../src/lib/policy/re2.ts';
+import { compileRe2 } from '../../src/schemas/re2.ts';
 import { kindOf, recommendedRule, serverBundle } from '../../src/lib/policy/recommend.ts';
 import {
   bundleOf,

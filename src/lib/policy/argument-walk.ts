@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/records.ts';
-import type { PathStep } from './condition-path.ts';
+import type { PathStep } from '../../schemas/condition-path.ts';
 
 /**
  * Every property of a tool's input schema, with the condition path that reaches its values:
@@ -28,7 +28,6 @@ export interface SchemaArgument {
 
 export const MAX_WALKED_PROPERTIES = 2000;
 export const MAX_WALK_DEPTH = 8;
-
 
 /** The schema and each `anyOf`/`oneOf`/`allOf` variant (one level; variants inside variants are walked the same way). */
 function variants(schema: Record<string, unknown>, depth = 0): Array<Record<string, unknown>> {

@@ -23,8 +23,8 @@
  * if any matches, and an empty list has nothing to test.
  */
 
-import { parseConditionPath } from './condition-path.ts';
-import { compileRe2 } from './re2.ts';
+import { parseConditionPath } from '../../schemas/condition-path.ts';
+import { compileRe2 } from '../../schemas/re2.ts';
 
 /** `ask`: the call passes every check and limit, and runs only if a person approves it. */
 export type Decision = 'allow' | 'deny' | 'hidden' | 'ask';

@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/records.ts';
-import { parseConditionPath, type PathStep } from './condition-path.ts';
+import { parseConditionPath, type PathStep } from '../../schemas/condition-path.ts';
 import type { Decision, EvalCondition, EvalPolicy } from './evaluate.ts';
 import { evaluate, newCounters, windowStart, type Counters, type Verdict } from './evaluate.ts';
 import { conditionPurpose, patternIdOf } from './patterns.ts';
@@ -142,7 +142,6 @@ export function checkOf(conditions: readonly EvalCondition[]): { kind: CheckKind
   if (ids.has('amountText') || conditions.some((c) => c.op === 'gt')) return { kind: 'amount' };
   return undefined;
 }
-
 
 /** A plausible value for an argument from its JSON Schema. */
 function plainValue(schema: unknown): unknown {

@@ -4,7 +4,7 @@ import { argumentKindOf } from '../classification/classify.ts';
 import type { ArgumentKind } from '../classification/lexicon.ts';
 import { words } from '../classification/words.ts';
 import { walkArguments, type SchemaArgument } from './argument-walk.ts';
-import { argumentLabel, formatConditionPath } from './condition-path.ts';
+import { argumentLabel, formatConditionPath } from '../../schemas/condition-path.ts';
 import { AMOUNT_CAP, CONDITION_PATTERNS, conditionPurpose, patternIdOf, rootPrefixPattern, type PatternId } from './patterns.ts';
 import { plainLine } from '../text-safety/text.ts';
 import { treatment } from './treatment.ts';

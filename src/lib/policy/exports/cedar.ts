@@ -1,5 +1,5 @@
 import type { Condition, Rule } from '../../../schemas/policy.ts';
-import { parseConditionPath } from '../condition-path.ts';
+import { parseConditionPath } from '../../../schemas/condition-path.ts';
 import { PATH_LOOKALIKES, patternIdOf, type PatternId } from '../patterns.ts';
 import { NoteGroups, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
 

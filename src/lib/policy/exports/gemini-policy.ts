@@ -1,6 +1,6 @@
 import { stringify as toToml } from 'smol-toml';
 import type { Condition } from '../../../schemas/policy.ts';
-import { parseConditionPath } from '../condition-path.ts';
+import { parseConditionPath } from '../../../schemas/condition-path.ts';
 import {
   commentLine,
   NoteGroups,

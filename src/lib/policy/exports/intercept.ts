@@ -1,7 +1,7 @@
 import { Document, Scalar, visit } from 'yaml';
 import { escapeHiddenInJson, hasHidden } from '../../text-safety/hidden.ts';
 import type { Condition, Limit, Rule } from '../../../schemas/policy.ts';
-import { parseConditionPath, formatConditionPath } from '../condition-path.ts';
+import { parseConditionPath, formatConditionPath } from '../../../schemas/condition-path.ts';
 import { MUST_MATCH, conditionPurpose, patternIdOf } from '../patterns.ts';
 import { NoteGroups, commentLine, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
 
