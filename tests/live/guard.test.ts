@@ -11,7 +11,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'astro/zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/lib/catalogue/definition-hash.ts';
+import { canonicalJson } from '../../src/lib/catalog/definition-hash.ts';
 import { connectThroughGuard, INITIALIZE, rawGuard, type GuardSession } from '../helpers/guard.ts';
 import { repoRoot } from '../helpers/site.ts';
 

@@ -5,7 +5,7 @@ import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { parseServerFile } from '../../src/lib/catalogue/files.ts';
+import { parseServerFile } from '../../src/lib/catalog/files.ts';
 import { effectiveClassification } from '../../src/lib/classification/effective.ts';
 import { evaluate, type EvalPolicy } from '../../src/lib/policy/evaluate.ts';
 import { exportFor } from '../../src/lib/policy/exports/index.ts';

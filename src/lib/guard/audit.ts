@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, renameSync, statSync } from 'node:fs';
-import { canonicalJson } from '../catalogue/definition-hash.ts';
+import { canonicalJson } from '../catalog/definition-hash.ts';
 
 /**
  * The audit log: one JSON line a decided call. It holds a SHA-256 of the arguments, never the

@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { definitionHash, fieldHashes } from '../catalogue/definition-hash.ts';
+import { definitionHash, fieldHashes } from '../catalog/definition-hash.ts';
 import { DEFINITION_FIELDS } from '../../schemas/tool.ts';
 import { GuardError } from './errors.ts';
 import { loadVerifiedText } from './fetch-source.ts';
