@@ -14,6 +14,13 @@ import { timingsIntegration } from './src/integrations/timings.ts';
  * - ATLAS_CONTENT: the catalogue folder (default ./content)
  */
 const site = process.env.ATLAS_SITE || 'http://localhost:4321';
+// A production build without ATLAS_SITE would point canonical links, the sitemap and the badge
+// Markdown at localhost: say so, naming the variable (dev and preview need no origin).
+if (!process.env.ATLAS_SITE && process.argv.includes('build')) {
+  console.warn(
+    'ATLAS_SITE is not set: canonical links, the sitemap, feeds and the badge Markdown will point at http://localhost:4321. Set ATLAS_SITE to the public origin, e.g. ATLAS_SITE=https://atlas.example.org npm run build',
+  );
+}
 const base = process.env.ATLAS_BASE || '/';
 
 export default defineConfig({

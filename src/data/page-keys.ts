@@ -52,9 +52,15 @@ export function serverKey(catalog: Catalog, slug: string): string {
   return key;
 }
 
-/** A tool page: the tool, its server, its attack patterns' titles and the tools it lists as related. */
-export function toolPageKey(catalog: Catalog, tool: Tool, related: { sameServer: Tool[]; elsewhere: Tool[] }): string {
+/** A tool page: the tool, its server, its attack patterns' titles, the tools it lists as related and its previous and next. */
+export function toolPageKey(
+  catalog: Catalog,
+  tool: Tool,
+  related: { sameServer: Tool[]; elsewhere: Tool[] },
+  neighbours: { previous: Tool | undefined; next: Tool | undefined },
+): string {
   return pageKey(
+    [neighbours.previous, neighbours.next].map((other) => (other ? listed(catalog, other) : null)),
     fingerprint(tool),
     fingerprint(catalog.serverBySlug.get(tool.server)!),
     tool.attackPatterns.map((id) => catalog.attacks.get(id)?.data ?? null),

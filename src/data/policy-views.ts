@@ -1,3 +1,4 @@
+import { formatEffects } from '../lib/site/format-effects.ts';
 import { assertExamples, policyExamples } from '../lib/policy/examples.ts';
 import { EXPORT_FORMATS, exportAll } from '../lib/policy/exports/index.ts';
 import { policyAlternatives, recommendedPolicy } from '../lib/policy/recommend.ts';
@@ -20,6 +21,8 @@ export function toolPolicyView(tool: Tool) {
     policy,
     alternatives: policyAlternatives(input),
     examples: assertExamples(policy, tool.name, policyExamples(tool, policy)),
+    /** What each export format does with this tool, for the risk block's one line per format. */
+    effects: formatEffects(tool.server, policy, tool.name),
     // Tool pages carry the policy; its other formats are written in the browser on demand.
     exports: EXPORT_FORMATS.map((format) =>
       format.id === 'policy-json' ? { ...format, ...format.build({ server: tool.server, policy, tools: [tool.name] }) } : format,
@@ -55,7 +58,14 @@ export function composerData(catalog: Catalog, slug: string): ComposerData {
       const input = toolPolicyInput(tool);
       const alternatives = policyAlternatives(input);
       const stricter = alternatives.find((a) => a.id === 'stricter' || a.id === 'allow-with-conditions')?.policy.tools?.[tool.name] ?? null;
-      return { name: tool.name, label: tool.displayName, risk: tool.risk, recommended: bundle.tools?.[tool.name] ?? null, stricter };
+      return {
+        name: tool.name,
+        label: tool.displayName,
+        risk: tool.risk,
+        category: tool.category,
+        recommended: bundle.tools?.[tool.name] ?? null,
+        stricter,
+      };
     }),
   };
 }

@@ -32,3 +32,11 @@ export function relatedTools(catalog: Catalog, tool: Tool, limit = 6): { sameSer
   }
   return { sameServer, elsewhere };
 }
+
+/** The tools before and after a tool in its server's list (highest risk first), for previous and next links. */
+export function serverNeighbours(catalog: Catalog, tool: Tool): { previous: Tool | undefined; next: Tool | undefined } {
+  const list = tool.removed ? [] : (catalog.byServer.get(tool.server)?.active ?? []);
+  const index = list.indexOf(tool);
+  if (index < 0) return { previous: undefined, next: undefined };
+  return { previous: list[index - 1], next: list[index + 1] };
+}

@@ -1,7 +1,7 @@
 import { EXPORT_FORMATS, type ExportId } from '../lib/policy/exports/index.ts';
 import { absoluteUrl, withBase } from '../lib/site/routes.ts';
 import { getCatalog, type Server } from './catalog.ts';
-import { relatedTools } from './related.ts';
+import { relatedTools, serverNeighbours } from './related.ts';
 import { serverKey, toolPageKey } from './page-keys.ts';
 
 /**
@@ -50,6 +50,11 @@ export async function toolStaticPaths() {
   const catalog = await getCatalog();
   return catalog.tools.map((tool) => {
     const related = relatedTools(catalog, tool);
-    return { params: { server: tool.server, tool: tool.slug }, props: { tool, related }, cacheKey: toolPageKey(catalog, tool, related) };
+    const neighbours = serverNeighbours(catalog, tool);
+    return {
+      params: { server: tool.server, tool: tool.slug },
+      props: { tool, related, neighbours },
+      cacheKey: toolPageKey(catalog, tool, related, neighbours),
+    };
   });
 }

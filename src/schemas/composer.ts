@@ -1,5 +1,5 @@
 import type { Policy, Rule } from './policy.ts';
-import type { Risk } from './risk.ts';
+import type { Category, Risk } from './risk.ts';
 
 /**
  * What the policy composer on a server page starts from, written into the page as JSON by the
@@ -19,6 +19,8 @@ export interface ComposerTool {
   /** For display: hidden characters revealed. */
   label: string;
   risk: Risk;
+  /** For the composer's category column, chips and "set every Write tool". */
+  category: Category;
   /** The rule the bundle gives it; null when the bundle hides it. */
   recommended: Rule | null;
   /** A stricter rule, when the recommendation has one. */

@@ -49,3 +49,26 @@ export function riskRank(risk: Risk): number {
 export function maxRisk(a: Risk, b: Risk): Risk {
   return riskRank(a) >= riskRank(b) ? a : b;
 }
+
+/** "a Write tool", "an Execute tool": every sentence that names a category's tool says it this way. */
+export function categoryNoun(category: Category): string {
+  const label = CATEGORY_LABELS[category];
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label} tool`;
+}
+
+/** One plain sentence of what an injected prompt can do with a tool of this category. */
+export const CATEGORY_THREATS: Record<Category, string> = {
+  read: 'It returns data: an injected prompt can pull what it reads into the conversation, and from there send it on.',
+  write: 'It changes data: an injected prompt can make it write, move or replace what the attacker chooses.',
+  execute: 'It runs code or commands the caller supplies, so an injected prompt chooses what runs.',
+  destructive: 'It deletes or overwrites for good: one injected call destroys data that cannot be recovered.',
+  financial: 'It moves money or commits to a charge: an injected prompt can spend on the attacker’s behalf.',
+};
+
+/** What each step of the four-step risk scale means. */
+export const RISK_MEANINGS: Record<Risk, string> = {
+  low: 'reads; little harm if misused',
+  medium: 'changes that can be put back',
+  high: 'runs what the caller supplies',
+  critical: 'harm that cannot be undone',
+};

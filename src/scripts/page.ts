@@ -2,6 +2,7 @@
  * The one script every page loads: small listeners that stay idle until a reader acts. Anything
  * heavier (search, the evaluator, the exporters) is imported on first use.
  */
+import { setUpFormatChoice } from './format-choice';
 
 function setUpCopyButtons() {
   // One listener for every copy button on the page: copies the code block it belongs to (a
@@ -19,6 +20,9 @@ function setUpCopyButtons() {
     const status = scope?.querySelector('.status');
     if (!code || !status) return;
     try {
+      // A format the page does not carry is written first, by the same exporter a pick would run.
+      const formats = code.closest<HTMLElement>('.formats[data-server]');
+      if (formats && code.dataset['export'] && !code.dataset['written']) (await import('./policy-formats')).writeExport(formats, code);
       await navigator.clipboard.writeText(code.textContent ?? '');
       status.textContent = 'Copied';
     } catch {
@@ -37,6 +41,9 @@ function setUpLazyFeatures() {
     if (!formats || !target || target.dataset['written']) return;
     void import('./policy-formats').then((m) => m.writeExport(formats, target));
   });
+  // Sortable tables (the servers index) and filtered lists (the review queue) load their few lines only where there is one.
+  if (document.querySelector('sortable-table')) void import('./sortable-table').then((m) => m.defineSortableTable());
+  if (document.querySelector('filter-list')) void import('./filter-list').then((m) => m.defineFilterList());
   // Try a call (the evaluator) and the composer (the exporters) load only when a reader opens them.
   const onOpen: Array<[string, () => Promise<unknown>]> = [
     ['[data-try-call]', () => import('./try-call').then((m) => m.defineTryCall())],
@@ -115,6 +122,29 @@ function setUpSearchDialog() {
   }
 }
 
+function fillNavCounts() {
+  // Review and Changes counts come from one small file, so no page is tied to the whole catalogue.
+  const nav = document.querySelector<HTMLElement>('[data-nav-counts]');
+  const url = nav?.dataset['navCounts'];
+  if (!nav || !url) return;
+  void fetch(url)
+    .then((response): Promise<Record<string, unknown>> | Record<string, unknown> => (response.ok ? response.json() : {}))
+    .then((counts) => {
+      for (const slot of nav.querySelectorAll<HTMLElement>('[data-nav-count]')) {
+        const count = counts[slot.dataset['navCount'] ?? ''];
+        if (typeof count !== 'number' || !Number.isSafeInteger(count) || count <= 0) continue;
+        // A hidden space keeps the link's name "Review 74", not "Review74".
+        const space = document.createElement('span');
+        space.className = 'visually-hidden';
+        space.textContent = ' ';
+        slot.replaceChildren(space, count.toLocaleString('en'));
+      }
+    })
+    .catch(() => undefined); // offline or blocked: the links stay, without counts
+}
+
 setUpCopyButtons();
+fillNavCounts();
+setUpFormatChoice();
 setUpLazyFeatures();
 setUpSearchDialog();

@@ -7,6 +7,7 @@ import type { ComposerData } from '../schemas/composer';
 import { EXPORT_FORMATS, exportFor } from '../lib/policy/exports';
 import type { ExportId } from '../schemas/export-ids';
 import type { Policy, Rule } from '../schemas/policy';
+import { CATEGORY_LABELS, RISK_LABELS } from '../schemas/risk';
 
 const CHOICES = [
   ['recommended', 'recommended'],
@@ -26,23 +27,67 @@ class PolicyComposer extends HTMLElement {
     const source = this.querySelector('[data-composer-data]');
     this.#data = JSON.parse(source?.textContent ?? '{}') as ComposerData;
     this.#renderChoices();
-    this.addEventListener('change', (event) => {
-      const target = event.target as HTMLSelectElement;
-      if (target.matches('[data-all]') && target.value) {
-        for (const select of this.querySelectorAll<HTMLSelectElement>('[data-tool-choice]')) select.value = target.value;
-        target.value = '';
+    this.addEventListener('change', () => this.update());
+    this.addEventListener('input', (event) => {
+      if ((event.target as Element).matches('[data-search]')) this.#filter();
+    });
+    this.addEventListener('click', (event) => {
+      const chip = (event.target as Element).closest<HTMLButtonElement>('[data-chip]');
+      if (chip) {
+        chip.setAttribute('aria-pressed', String(chip.getAttribute('aria-pressed') !== 'true'));
+        this.#filter();
       }
-      this.update();
+      if ((event.target as Element).closest('[data-bulk-apply]')) this.#applyBulk();
     });
     this.querySelector('[data-copy]')?.addEventListener('click', () => void this.#copy());
     this.querySelector('[data-download]')?.addEventListener('click', () => this.#download());
     this.update();
   }
 
+  /** The rows the chips and the search leave: chips of one kind widen (or), kinds narrow (and). */
+  #filter() {
+    const pressed = [...this.querySelectorAll<HTMLElement>('[data-chip][aria-pressed="true"]')].map((chip) => chip.dataset['chip']!);
+    const wanted = (kind: string) => pressed.filter((chip) => chip.startsWith(`${kind}:`)).map((chip) => chip.slice(kind.length + 1));
+    const [categories, risks] = [wanted('category'), wanted('risk')];
+    const query = (this.querySelector<HTMLInputElement>('[data-search]')?.value ?? '').trim().toLowerCase();
+    for (const row of this.querySelectorAll<HTMLTableRowElement>('tr[data-tool]')) {
+      const tool = this.#data!.tools[Number(row.dataset['tool'])]!;
+      row.hidden = !(
+        (categories.length === 0 || categories.includes(tool.category)) &&
+        (risks.length === 0 || risks.includes(tool.risk)) &&
+        (query === '' || tool.label.toLowerCase().includes(query))
+      );
+    }
+    this.#summarise();
+  }
+
+  /** "Set every [Write] tool to [hide]": one category, one risk level, or every row shown. */
+  #applyBulk() {
+    const scope = this.querySelector<HTMLSelectElement>('[data-bulk-scope]')?.value ?? 'shown';
+    const choice = this.querySelector<HTMLSelectElement>('[data-bulk-choice]')?.value ?? 'recommended';
+    const [kind, value] = scope.split(':');
+    let changed = 0;
+    for (const row of this.querySelectorAll<HTMLTableRowElement>('tr[data-tool]')) {
+      const tool = this.#data!.tools[Number(row.dataset['tool'])]!;
+      const applies = kind === 'shown' ? !row.hidden : kind === 'category' ? tool.category === value : tool.risk === value;
+      const select = row.querySelector<HTMLSelectElement>('select');
+      if (applies && select) {
+        select.value = choice;
+        changed++;
+      }
+    }
+    this.update();
+    const status = this.querySelector('[data-status]');
+    if (status) status.textContent = `Set ${changed} tool${changed === 1 ? '' : 's'} to ${CHOICES.find(([id]) => id === choice)![1]}`;
+  }
+
   #renderChoices() {
     const table = document.createElement('table');
+    const caption = table.createCaption();
+    caption.textContent = 'Your policy, tool by tool';
+    caption.className = 'visually-hidden';
     const head = table.createTHead().insertRow();
-    for (const title of ['Tool', 'Risk', 'Policy']) {
+    for (const title of ['Tool', 'Category', 'Risk', 'Policy']) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.textContent = title;
@@ -51,9 +96,16 @@ class PolicyComposer extends HTMLElement {
     const body = table.createTBody();
     for (const [index, tool] of (this.#data?.tools ?? []).entries()) {
       const row = body.insertRow();
+      row.dataset['tool'] = String(index);
       // Tool names are untrusted: set as text, never as markup.
-      row.insertCell().textContent = tool.label;
-      row.insertCell().textContent = tool.risk;
+      const name = document.createElement('th');
+      name.scope = 'row';
+      name.textContent = tool.label;
+      row.append(name);
+      row.insertCell().textContent = CATEGORY_LABELS[tool.category];
+      const risk = row.insertCell();
+      risk.textContent = RISK_LABELS[tool.risk];
+      risk.className = `risk risk-${tool.risk}`;
       const select = document.createElement('select');
       select.dataset['toolChoice'] = String(index);
       select.setAttribute('aria-label', `Policy for ${tool.label}`);
@@ -62,6 +114,17 @@ class PolicyComposer extends HTMLElement {
       row.insertCell().append(select);
     }
     this.querySelector('[data-choices]')?.replaceChildren(table);
+  }
+
+  /** The running summary: how many tools each choice covers, and how many rows are shown. */
+  #summarise() {
+    const counts = new Map<string, number>();
+    const selects = [...this.querySelectorAll<HTMLSelectElement>('[data-tool-choice]')];
+    for (const select of selects) counts.set(select.value, (counts.get(select.value) ?? 0) + 1);
+    const shown = this.querySelectorAll('tr[data-tool]:not([hidden])').length;
+    const parts = CHOICES.filter(([id]) => counts.get(id)).map(([id, label]) => `${counts.get(id)} ${label}`);
+    const summary = this.querySelector('[data-summary]');
+    if (summary) summary.textContent = `${selects.length} tools: ${parts.join(', ')}. Showing ${shown}.`;
   }
 
   /** The policy the choices describe; "ask first" is the rule's `ask: true`. */
@@ -102,6 +165,7 @@ class PolicyComposer extends HTMLElement {
     this.#file = `${data.server}.${EXPORT_FORMATS.find((f) => f.id === id)!.file}`;
     const output = this.querySelector('[data-output]');
     if (output) output.textContent = result.text;
+    this.#summarise();
     const notes = this.querySelector('[data-notes]');
     notes?.replaceChildren(
       ...result.notes.map((note) => {

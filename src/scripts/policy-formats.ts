@@ -15,7 +15,12 @@ export function writeExport(formats: HTMLElement, target: HTMLElement) {
   if (named === undefined) return;
   const tool = JSON.parse(named) as string;
   const policy = JSON.parse(shown.textContent ?? '') as Policy;
-  const result = exportFor(target.dataset['export'] as ExportId, { server: formats.dataset['server'] ?? '', policy, tools: [tool] });
+  const result = exportFor(target.dataset['export'] as ExportId, {
+    server: formats.dataset['server'] ?? '',
+    policy,
+    tools: [tool],
+    scope: 'tool',
+  });
   code.textContent = result.text;
   target.dataset['written'] = 'true';
   const notes = target.closest('figure')?.querySelector<HTMLElement>('.notes-list');

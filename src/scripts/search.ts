@@ -105,9 +105,14 @@ export class AtlasSearch extends HTMLElement {
     this.querySelector('.results')!.replaceChildren();
     this.#results = search?.results ?? [];
     this.#shown = 0;
-    summary.textContent = search
-      ? `${this.#results.length} result${this.#results.length === 1 ? '' : 's'}${query ? ` for “${query}”` : ''}`
-      : 'Type a tool or server name, or pick a filter.';
+    summary.textContent = !search
+      ? 'Type a tool or server name, or pick a filter.'
+      : this.#results.length > 0
+        ? `${this.#results.length} result${this.#results.length === 1 ? '' : 's'}${query ? ` for “${query}”` : ''}`
+        : // Nothing found: say what was searched and what to try next.
+          `No tool or server matches${query ? ` “${query}”` : ''}${hasFilter ? ' with these filters' : ''}. ${
+            hasFilter ? 'Clear a filter, or try' : 'Try'
+          } part of the name (“delete” finds delete_file), a verb such as read or write, or a server's name.`;
     await this.showMore();
   }
 

@@ -178,29 +178,55 @@ for (const base of ['/', '/atlas/']) {
       expect(problems).toEqual([]);
     });
 
-    it('answers at a glance: the summary card gives risk, why, what the policy does, and copies the policy', async () => {
+    it('answers first: the risk block gives the level, the threat, what the policy does, and copies it in the chosen format', async () => {
       const { page, problems } = await watch(context);
       await page.goto(site.url('tools/acme-files/write-note/'));
-      const card = page.getByRole('region', { name: 'At a glance' });
-      // The card comes before every section of detail.
+      const block = page.getByRole('region', { name: 'Risk and recommended policy' });
+      // The block comes before every section of detail.
       expect(
         await page.evaluate(() => {
-          const card = document.querySelector('.summary-card')!;
-          const first = document.querySelector('main section[aria-labelledby]')!;
-          return Boolean(card.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
+          const block = document.querySelector('.risk-block')!;
+          const first = document.querySelector('main section[aria-labelledby="why"]')!;
+          return Boolean(block.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
         }),
       ).toBe(true);
-      expect(await card.textContent()).toMatch(/Medium risk\s*Write/);
-      expect(await card.textContent()).toMatch(/Recommended policy:\s*Allowed, at most 30 calls a minute, with checks on output_path/);
-      await card.getByRole('button', { name: 'Copy policy.json' }).click();
-      await expect.poll(() => card.getByRole('status').textContent(), POLL).toBe('Copied');
+      expect(await block.textContent()).toMatch(/Medium risk\s*step 2 of 4/);
+      expect(await block.textContent()).toMatch(/Recommended policy:\s*Allowed, at most 30 calls a minute, with checks on output_path/);
+      expect(await block.textContent()).toMatch(/whole policy for Acme Files under default deny/);
+      await block.getByRole('button', { name: 'Copy policy.json' }).click();
+      await expect.poll(() => block.getByRole('status').textContent(), POLL).toBe('Copied');
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       expect(copied).toBe(await page.locator('#recommended-policy-json pre').textContent());
       expect(policySchema.parse(JSON.parse(copied)).tools).toHaveProperty('write_note');
       await page.goto(site.url('tools/acme-files/delete-file/'));
-      expect(await page.getByRole('region', { name: 'At a glance' }).textContent()).toMatch(
-        /Critical risk\s*Destructive[\s\S]*Hidden: removed from tools\/list/,
+      expect(await page.getByRole('region', { name: 'Risk and recommended policy' }).textContent()).toMatch(
+        /Critical risk\s*step 4 of 4[\s\S]*Destructive[\s\S]*Hidden: removed from tools\/list/,
       );
+      expect(problems).toEqual([]);
+    });
+
+    it('remembers the chosen format across pages: the heading, the copy button and the line on what it loses follow it', async () => {
+      const formatContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await formatContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
+      const { page, problems } = await watch(formatContext);
+      await page.goto(site.url('tools/acme-files/write-note/'));
+      const block = page.getByRole('region', { name: 'Risk and recommended policy' });
+      await block.getByRole('combobox', { name: 'Format' }).selectOption('claude-code');
+      await expect.poll(() => page.locator('#policy').textContent(), POLL).toBe('Recommended policy: Claude Code');
+      // The line says what Claude Code does with this tool: it cannot check output_path, so it asks.
+      expect(await block.locator('[data-format-line]:visible').textContent()).toMatch(/Claude Code asks a person before each call/);
+      expect(await block.locator('[data-format-line]:visible').textContent()).toMatch(/Covers this tool only/);
+      await block.getByRole('button', { name: 'Copy Claude Code' }).click();
+      await expect.poll(() => block.getByRole('status').textContent(), POLL).toBe('Copied');
+      const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { permissions: { ask: string[] } };
+      expect(copied.permissions.ask).toEqual(['mcp__acme-files__write_note']);
+      // Another page opens in the same format.
+      await page.goto(site.url('tools/acme-files/delete-file/'));
+      const next = page.getByRole('region', { name: 'Risk and recommended policy' });
+      await expect.poll(() => next.getByRole('button', { name: 'Copy Claude Code' }).isVisible(), POLL).toBe(true);
+      expect(await page.locator('#policy').textContent()).toBe('Recommended policy: Claude Code');
+      expect(await next.locator('[data-format-line]:visible').textContent()).toMatch(/Claude Code denies it: it cannot hide a tool/);
+      await formatContext.close();
       expect(problems).toEqual([]);
     });
 
@@ -229,6 +255,8 @@ for (const base of ['/', '/atlas/']) {
         expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
         expect(shown).toContain('write_note');
       }
+      // The pick is remembered for the next pages; the tests after this one start from policy.json.
+      await page.evaluate(() => localStorage.clear());
       expect(problems).toEqual([]);
     });
 

@@ -36,7 +36,8 @@ describe('a built fixture catalogue', () => {
 
   it('shows risk, category, evidence and the annotation contradiction on a tool page', () => {
     const html = page('tools/acme-files/delete-file/index.html');
-    expect(html).toContain('class="badge risk-critical"');
+    expect(html).toMatch(/<strong[^>]*>Critical risk<\/strong>/);
+    expect(html).toContain('<title>delete_file: Permanently deletes a file (Acme Files)');
     expect(html).toContain('Destructive');
     expect(html).toContain('Annotated read-only (readOnlyHint), but the name');
     expect(html).toContain('href="/attacks/consent-fatigue/"');

@@ -33,16 +33,18 @@ describe('hostile tool text in built pages', () => {
   it('injects no element, attribute or script from any tool text', () => {
     // Every element the site's own templates use; anything else came from tool text.
     const ours = new Set(
-      'html head meta title link script body a header div nav ul ol li form label input button main article span h1 h2 h3 p section pre code mark figure figcaption details summary table caption thead tbody tr th td dl dt dd footer strong noscript select option atlas-search svg rect fieldset legend textarea try-call policy-composer dialog img time'.split(
+      'html head meta title link script body a header div nav ul ol li form label input button main article span h1 h2 h3 p section pre code mark figure figcaption details summary table caption thead tbody tr th td dl dt dd footer strong noscript select option atlas-search svg rect fieldset legend textarea try-call policy-composer dialog img time sortable-table filter-list'.split(
         ' ',
       ),
     );
     for (const file of htmlFiles(site.outDir)) {
       for (const element of elements(readFileSync(file, 'utf8'))) {
         expect(ours.has(element.tag), `${file}: <${element.tag}>`).toBe(true);
-        // The only SVG is the risk chart's bars.
+        // The only SVGs are the risk charts' bars and the servers' stacked risk bars.
         if (element.tag === 'svg' || element.tag === 'rect') {
-          expect(element.attributes.find((a) => a.name === 'class')?.value, file).toMatch(/^bar(-(low|medium|high|critical))?$/);
+          expect(element.attributes.find((a) => a.name === 'class')?.value, file).toMatch(
+            /^(bar|track|(bar|seg)-(low|medium|high|critical))$/,
+          );
         }
         for (const { name, value } of element.attributes) {
           expect(name, `${file}: <${element.tag} ${name}>`).not.toMatch(/^on/i);
@@ -96,7 +98,7 @@ describe('hostile tool text in built pages', () => {
     expect(html('controls')).toContain('[U+0085]');
     const name = html('soft\u00adhyphen\u2060name');
     expect(name).toContain(
-      '<title>soft[U+00AD SOFT HYPHEN]hyphen[U+2060 WORD JOINER]name (Hostile &lt;b&gt;Server&lt;/b&gt;[U+200B ZERO WIDTH SPACE])',
+      '<title>soft[U+00AD SOFT HYPHEN]hyphen[U+2060 WORD JOINER]name: a Read tool (Hostile &lt;b&gt;Server&lt;/b&gt;[U+200B ZERO WIDTH SPACE])',
     );
     expect(name).not.toContain('\u00ad');
     expect(name).not.toContain('\u2060');
@@ -104,14 +106,14 @@ describe('hostile tool text in built pages', () => {
 
   it('raises risk and shows the matched text of instructions aimed at the model', () => {
     const page = html('poisoned_add');
-    expect(page).toContain('class="badge risk-critical"');
+    expect(page).toMatch(/<strong[^>]*>Critical risk<\/strong>/);
     expect(page).toContain('Tool poisoning signs');
     // The pseudo-tag is formatting; the secret it asks for is the flag (README, "Classification").
     expect(page).toContain('“read ~/.cursor/mcp.json”');
     expect(page).not.toContain('“&lt;IMPORTANT&gt;”');
     expect(page).toContain('“Do not tell the user”');
     expect(page).toContain('“Ignore all previous instructions”');
-    expect(html('tag_smuggle')).toContain('class="badge risk-critical"');
+    expect(html('tag_smuggle')).toMatch(/<strong[^>]*>Critical risk<\/strong>/);
   });
 
   it('lists every flagged tool on the poisoning page', () => {

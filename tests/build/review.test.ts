@@ -81,14 +81,14 @@ describe('import → review → accept and set → rebuild → re-import', () =>
     const ledger = page(`tools/${slug}/ledger-v2/index.html`);
     expect(ledger).toContain('Reviewed by a person on');
     expect(ledger).toContain('Syncs the ledger with the bank: a reversible write.');
-    expect(ledger).toContain('class="badge risk-medium"');
+    expect(ledger).toMatch(/<strong[^>]*>Medium risk<\/strong>/);
     const cleanupPage = page(`tools/${slug}/cleanup-resources/index.html`);
     expect(cleanupPage).toContain('Treated as Destructive until a person reviews it');
     expect(cleanupPage).toContain('data-action="hidden"');
     expect(page('review/index.html')).toContain('treated as more dangerous than its category until reviewed');
     const transferPage = page(`tools/${slug}/transfer-funds/index.html`);
     expect(transferPage).toContain('the automatic classification was confirmed');
-    expect(transferPage).toContain('class="badge risk-critical"');
+    expect(transferPage).toMatch(/<strong[^>]*>Critical risk<\/strong>/);
     expect(page('tools/acme-files/read-file/index.html')).toContain('Automatic classification, not yet reviewed by a person.');
     expect(page('review/index.html')).not.toContain('ledger_v2');
     const shard = JSON.parse(page(`catalog/${slug}.json`));

@@ -70,10 +70,11 @@ describe('the shipped catalogue', () => {
 
   it('classifies the reference tools as a reader would', () => {
     const page = (server: string, tool: string) => read(`tools/${server}/${tool}/index.html`);
-    expect(page('docx-mcp', 'export-session-script')).toMatch(/badge risk-medium[^>]*>Medium[\s\S]*?badge category[^>]*>Write</);
-    expect(page('camoufox-mcp', 'save-session')).toMatch(/badge risk-medium[^>]*>Medium[\s\S]*?badge category[^>]*>Write</);
-    expect(page('claude-code-notebook-mcp', 'notebook-delete')).toMatch(/badge category[^>]*>Destructive</);
-    expect(page('camoufox-mcp', 'evaluate-mainworld')).toMatch(/badge category[^>]*>Execute</);
+    // The risk block: the level on the scale, then the category.
+    expect(page('docx-mcp', 'export-session-script')).toMatch(/>Medium risk<\/strong>[\s\S]*?class="badge"[^>]*>Write</);
+    expect(page('camoufox-mcp', 'save-session')).toMatch(/>Medium risk<\/strong>[\s\S]*?class="badge"[^>]*>Write</);
+    expect(page('claude-code-notebook-mcp', 'notebook-delete')).toMatch(/class="badge"[^>]*>Destructive</);
+    expect(page('camoufox-mcp', 'evaluate-mainworld')).toMatch(/class="badge"[^>]*>Execute</);
   });
 
   it('decides, with atlas check, every example a tool page shows, as the page says', async () => {

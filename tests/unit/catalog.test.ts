@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog, type Attack, type Catalog, type Tool } from '../../src/data/build-catalog.ts';
 import { serverKey, toolPageKey } from '../../src/data/page-keys.ts';
-import { relatedTools } from '../../src/data/related.ts';
+import { relatedTools, serverNeighbours } from '../../src/data/related.ts';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { attackFrontmatterSchema } from '../../src/schemas/attack.ts';
 import { fixtureCatalog, repoRoot } from '../helpers/site.ts';
@@ -81,7 +81,8 @@ describe('page keys', () => {
   /** The cache key of every tool page and every server's pages, by page. */
   function keys(catalog: Catalog): Map<string, string> {
     const found = new Map<string, string>();
-    for (const tool of catalog.tools) found.set(tool.path, toolPageKey(catalog, tool, relatedTools(catalog, tool)));
+    for (const tool of catalog.tools)
+      found.set(tool.path, toolPageKey(catalog, tool, relatedTools(catalog, tool), serverNeighbours(catalog, tool)));
     for (const server of catalog.servers) found.set(`servers/${server.slug}/`, serverKey(catalog, server.slug));
     return found;
   }

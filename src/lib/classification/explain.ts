@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CATEGORY_SUMMARIES, type Category, type Risk } from '../../schemas/risk.ts';
+import { CATEGORY_SUMMARIES, categoryNoun, type Category, type Risk } from '../../schemas/risk.ts';
 import type { ArgumentFinding } from './classify.ts';
 import { ARGUMENT_KIND_LABELS } from './lexicon.ts';
 
@@ -15,9 +15,7 @@ export interface ExplainInput {
 
 /** "What it does on <server>": our own words from category and definition, never the tool's text. */
 export function whatItDoes(tool: ExplainInput, serverName: string): string[] {
-  const sentences = [
-    `On ${serverName}, ${tool.name} is a ${CATEGORY_LABELS[tool.category]} tool: it ${CATEGORY_SUMMARIES[tool.category]}.`,
-  ];
+  const sentences = [`On ${serverName}, ${tool.name} is ${categoryNoun(tool.category)}: it ${CATEGORY_SUMMARIES[tool.category]}.`];
   if (tool.argumentCount === 0) sentences.push('It takes no arguments, so a caller cannot steer it.');
   else {
     sentences.push(

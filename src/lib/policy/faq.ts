@@ -1,5 +1,5 @@
 import type { Policy } from '../../schemas/policy.ts';
-import { CATEGORY_LABELS, CATEGORY_SUMMARIES, RISK_LABELS, type Category, type Risk } from '../../schemas/risk.ts';
+import { CATEGORY_SUMMARIES, RISK_LABELS, categoryNoun, type Category, type Risk } from '../../schemas/risk.ts';
 import { describePolicyFor, policyAtAGlance, type PolicyAlternative } from './recommend.ts';
 
 export interface FaqItem {
@@ -31,7 +31,7 @@ export function toolFaq(input: FaqInput): FaqItem[] {
   const items: FaqItem[] = [
     {
       question: `What does ${shown} do?`,
-      answer: `${shown} is a ${CATEGORY_LABELS[input.category]} tool on ${input.serverName}: it ${CATEGORY_SUMMARIES[input.category]}.`,
+      answer: `${shown} is ${categoryNoun(input.category)} on ${input.serverName}: it ${CATEGORY_SUMMARIES[input.category]}.`,
     },
     {
       question: `How risky is ${shown}?`,
@@ -46,13 +46,16 @@ export function toolFaq(input: FaqInput): FaqItem[] {
   ];
   const hide = input.alternatives.find((alternative) => alternative.id === 'hide');
   if (hide) {
-    items.push({ question: `How do I block ${shown} completely?`, answer: describePolicyFor(hide.policy, name, shown).join(' ') });
+    items.push({
+      question: `How do I block ${shown} completely?`,
+      answer: describePolicyFor(hide.policy, name, shown, `The "${hide.title}" alternative`).join(' '),
+    });
   } else {
     const allow = input.alternatives.find((alternative) => alternative.id === 'allow-with-conditions');
     if (allow)
       items.push({
         question: `What if an agent really needs ${shown}?`,
-        answer: `${allow.summary} ${describePolicyFor(allow.policy, name, shown).join(' ')}`,
+        answer: `${allow.summary} ${describePolicyFor(allow.policy, name, shown, `The "${allow.title}" alternative`).join(' ')}`,
       });
   }
   if (input.attackTitles.length > 0) {

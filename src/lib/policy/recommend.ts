@@ -339,14 +339,15 @@ function describeCondition(condition: Condition): string {
 }
 
 /** Plain-language sentences for what a policy does to one tool, read off the policy itself. */
-export function describePolicyFor(policy: Policy, toolName: string, label = toolName): string[] {
+/** `subject` names the policy when the sentence stands alone (an FAQ answer): "The hide policy hides …". */
+export function describePolicyFor(policy: Policy, toolName: string, label = toolName, subject = 'It'): string[] {
   const how = treatment(policy, toolName);
   if (how.kind === 'hidden')
-    return [`It hides ${label}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`];
-  if (how.kind === 'denied') return [`It denies ${label}: the policy does not list it and its default is deny.`];
+    return [`${subject} hides ${label}: the gateway removes it from tools/list, so the model never sees it, and denies any call to it.`];
+  if (how.kind === 'denied') return [`${subject} denies ${label}: the policy does not list it and its default is deny.`];
   const { rule } = how;
-  if (!rule) return [`It allows ${label} without conditions (default allow).`];
-  const sentences = [`It allows ${label} and denies every tool it does not list (default ${policy.default}).`];
+  if (!rule) return [`${subject} allows ${label} without conditions (default allow).`];
+  const sentences = [`${subject} allows ${label} and denies every tool it does not list (default ${policy.default}).`];
   for (const l of rule.limits ?? []) {
     sentences.push(
       `At most ${l.max} call${l.max === 1 ? '' : 's'} per ${WINDOW_WORD[l.window]} for each grant (counter ${plainLine(l.counter)}).`,

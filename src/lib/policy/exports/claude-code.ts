@@ -38,8 +38,11 @@ export function claudeCodeExport(input: ExportInput): ExportResult {
       `Claude Code cannot check arguments, so ${ask.length} tool${ask.length === 1 ? '' : 's'} whose rule needs checks ${ask.length === 1 ? 'is' : 'are'} under "ask": a person approves each call.`,
     );
   if (limited.length > 0) notes.push('Claude Code cannot count calls: the rate limits are not kept.');
+  // A one-tool snippet lists one tool: it cannot deny the server's others, so it says so instead of claiming to.
   notes.push(
-    'Default deny is emulated by denying every other tool the server lists today; a tool the server adds later is not covered until you export again.',
+    input.scope === 'tool'
+      ? `Claude Code has no default deny, and this snippet covers only this tool: the server's other tools are not denied. The server's claude-code.json denies them by name.`
+      : 'Default deny is emulated by denying every other tool the server lists today; a tool the server adds later is not covered until you export again.',
   );
   if (input.policy.hide?.length) notes.push('Claude Code cannot hide a tool from the model: hidden tools are denied instead.');
   return { text: `${JSON.stringify({ permissions: { allow, ask, deny } }, null, 2)}\n`, notes };

@@ -1,5 +1,6 @@
 import { EXPORT_IDS, type ExportId } from '../../../schemas/export-ids.ts';
 import type { Policy } from '../../../schemas/policy.ts';
+import { asciiPunctuation } from '../../text-safety/text.ts';
 
 export { EXPORT_IDS, type ExportId };
 
@@ -12,6 +13,8 @@ export interface ExportInput {
   tools: readonly string[];
   /** Tools a person should approve call by call, where the target can ask (the composer's "ask first"). */
   ask?: readonly string[] | undefined;
+  /** "tool": a one-tool snippet (a tool page's), whose notes must not speak for the server's other tools. */
+  scope?: 'tool' | 'server' | undefined;
 }
 
 export interface ExportResult {
@@ -49,7 +52,7 @@ export function pluralTools(names: readonly string[]): string {
 
 /** A line safe inside a `#` comment of YAML or TOML: printable ASCII only, so nothing can end the comment. */
 export function commentLine(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
+  return asciiPunctuation(text).replace(/[^\x20-\x7e]/g, '?');
 }
 
 /** Collects "why" sentences per tool and says each once, naming the tools it applies to. */
