@@ -103,7 +103,8 @@ describe('page keys', () => {
       catalog.tools
         .filter((tool) => {
           const { sameServer, elsewhere } = relatedTools(catalog, tool);
-          return tool.id === edited || [...sameServer, ...elsewhere].some((other) => other.id === edited);
+          const { previous, next } = serverNeighbours(catalog, tool);
+          return tool.id === edited || [...sameServer, ...elsewhere, previous, next].some((other) => other?.id === edited);
         })
         .map((tool) => tool.path);
     const expected = new Set([...showing(before), ...showing(after), 'servers/acme-files/']);

@@ -35,8 +35,9 @@ describe('what each format does with one tool, read off its export', () => {
       const policy = recommendedPolicy({ name, category: 'execute', risk: 'high', inputSchema: { type: 'object', properties } });
       const lossy = exportFor('intercept-yaml', { server: 'acme', policy, tools: [name], scope: 'tool' }).lossy ?? [];
       const effect = formatEffects('acme', policy, name).find((e) => e.id === 'intercept-yaml')!;
-      expect(effect.decision === 'denied', name).toBe(lossy.includes(name));
-      if (lossy.includes(name)) expect(effect.line).toMatch(/no form Intercept can require/);
+      // A tool the export decides differently from the model is never described as kept "as recommended".
+      if (lossy.includes(name)) expect(effect.line, name).not.toMatch(/as recommended/);
+      if (effect.decision === 'denied') expect(effect.line, name).toMatch(/no form Intercept can require/);
     }
   });
 
