@@ -19,7 +19,7 @@ export const PATH_LOOKALIKES =
   '\u2024\u2025\u2026\u2100\u2101\u2105\u2106\u2488\u2489\u248a\u248b\u248c\u248d\u248e\u248f\u2490\u2491\u2492\u2493\u2494\u2495\u2496\u2497\u2498\u2499\u249a\u249b\u2a74\u33c2\u33c7\u33d8\ufe13\ufe19\ufe30\ufe52\ufe55\ufe68\uff0e\uff0f\uff1a\uff3c\uff5e';
 
 /** Any part of a path that is not a plain segment once the start is accepted (shared by both path forms). */
-const PATH_INNER_UNSAFE = String.raw`[\\:%]|//|/\.|/$|/\s|[\x00-\x1f\x7f]|[${PATH_LOOKALIKES}]`;
+const PATH_INNER_UNSAFE = String.raw`[\\:%]|//|/\.|/$|/\s|[\x00-\x1f\x7f]|[${PATH_LOOKALIKES}]|\p{Cf}`;
 
 /** Hosts that are internal by convention or public wildcard-DNS services that answer with any address. */
 export const INTERNAL_HOST_SUFFIXES = [
@@ -32,6 +32,7 @@ export const INTERNAL_HOST_SUFFIXES = [
   'corp',
   'private',
   'localdomain',
+  'localdomain6',
   'arpa',
   'svc',
   'default',
@@ -55,6 +56,8 @@ export const INTERNAL_HOST_SUFFIXES = [
   'local.gd',
   'xip.name',
   'localh.st',
+  'backname.io',
+  'smackaho.st',
   '1u.ms',
   'rbndr.us',
   'rebind.it',
@@ -202,7 +205,68 @@ const FIELD_TYPES_ALLOWED = [
   'filesize',
   'barcode',
   'set',
-  '=',
+];
+
+/**
+ * Windows device names: a segment whose name before the first dot is one of these opens the
+ * device, not a file, in any letter case and with any extension (`CON`, `nul.txt`, `COM1.docx`).
+ */
+const WINDOWS_DEVICES = [
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  'clock$',
+  'conin$',
+  'conout$',
+  ...['com', 'lpt'].flatMap((stem) => [...'0123456789\u00b9\u00b2\u00b3'].map((digit) => `${stem}${digit}`)),
+];
+
+/**
+ * Top-level system folders. A server started with its working directory at `/` (Claude Desktop
+ * starts stdio servers there) resolves `etc/shadow` to /etc/shadow, so a relative path may not
+ * start with one, in any letter case (macOS and Windows folders are case-insensitive).
+ */
+const SYSTEM_FOLDERS = [
+  'etc',
+  'proc',
+  'sys',
+  'dev',
+  'var',
+  'usr',
+  'bin',
+  'sbin',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'boot',
+  'root',
+  'home',
+  'opt',
+  'srv',
+  'mnt',
+  'media',
+  'run',
+  'tmp',
+  'snap',
+  'cores',
+  'users',
+  'library',
+  'system',
+  'applications',
+  'volumes',
+  'network',
+  'private',
+  'windows',
+  'system32',
+  'programdata',
+  'program files',
+  'program files (x86)',
+  'documents and settings',
+  'recovery',
+  'perflogs',
+  'inetpub',
 ];
 
 /** The largest amount the recommended rules let through. */
@@ -215,13 +279,32 @@ export const CONDITION_PATTERNS = {
     value: String.raw`^$|^[~/\\.\s]|${PATH_INNER_UNSAFE}`,
     why: 'a path outside the workspace: only relative paths of plain segments are allowed (no absolute, ~, drive or UNC path, no backslash, colon or percent escape, no empty, . or .. segment, no segment starting with a dot such as .ssh or .env, no control character or look-alike of / . \\ ~ :)',
     cannot:
-      'a symbolic link inside the workspace that points out of it, or a file in the workspace that other tools run (a Makefile, a virtual environment without a leading dot)',
+      'a symbolic link inside the workspace that points out of it, or a file in the workspace that other tools run (a Makefile, a virtual environment without a leading dot); and a relative path is only inside the workspace if the server resolves it there: a server started in / (as Claude Desktop starts them) reads other top-level folders, so set a root',
   },
   /** deny_if regex beside a root prefix check: the same segment rules after the root. */
   rootedPath: {
     value: PATH_INNER_UNSAFE,
     why: 'a path that leaves the root: no backslash, colon or percent escape, no empty, . or .. segment, no segment starting with a dot, no control character or look-alike of / . \\ ~ :',
     cannot: 'a symbolic link under the root that points out of it',
+  },
+  /** deny_if regex beside either path check: NTFS 8.3 short names (`GIT~1` is `.git`). */
+  shortName: {
+    value: '~[0-9]',
+    why: 'a Windows 8.3 short name (GIT~1 is .git on NTFS): no ~ followed by a digit',
+    cannot: 'a long name that is itself harmful; short names of folders without a dot',
+  },
+  /** deny_if regex beside either path check: Windows device names as a segment. */
+  windowsDevice: {
+    value: `(?i)(^|/)(${WINDOWS_DEVICES.map(escapeRe2).join('|')})([./]|$)`,
+    why: 'a Windows device name as a segment (CON, PRN, AUX, NUL, COM1-9, LPT1-9, CONIN$, CONOUT$), in any letter case, with or without an extension',
+    cannot: 'a device name followed by spaces, which some Windows APIs also open as the device',
+  },
+  /** deny_if regex beside the relative path check: a first segment that is a top-level system folder. */
+  systemFolder: {
+    value: `(?i)^(${SYSTEM_FOLDERS.map(escapeRe2).join('|')})(/|$)`,
+    why: `a relative path starting with a top-level system folder (${SYSTEM_FOLDERS.join(', ')}), in any letter case: a server started in / reads it from there`,
+    cannot:
+      'a server whose working directory is not your workspace: a relative path is resolved from wherever the server runs (Claude Desktop starts servers in /), so other folders there are reachable; set a root',
   },
   /** deny_if not_regex: the only URL shape allowed. */
   url: {
@@ -242,12 +325,12 @@ export const CONDITION_PATTERNS = {
     cannot: 'a single command that is harmful on its own (rm, curl to a file, an interpreter with -c); a speed bump, not a sandbox',
   },
   sql: {
-    value: `(?i)\\b(${SQL_WORDS.join('|')})\\b|\\$(out|merge|function|accumulator|where)\\b|\\b(apoc|dbms)\\.|\\b(dblink|lo_|xp_|sp_|dbms_|utl_|sys_exec|sys_eval|pg_read|pg_ls|pg_stat_file|pg_file|pg_write)\\w*`,
+    value: `(?i)\\b(${SQL_WORDS.join('|')})\\b|\\$(out|merge|function|accumulator|where)\\b|\\b(apoc|dbms)\\.|/\\*!|\\\\u|\\b(query|cursor|table|schema|database)_to_xml\\w*|\\bpg_(terminate|cancel)_backend\\b|\\bpg_(reload_conf|rotate_logfile|promote)\\b|\\b(dblink|lo_|xp_|sp_|dbms_|utl_|sys_exec|sys_eval|pg_read|pg_ls|pg_stat_file|pg_file|pg_write)\\w*`,
     why: 'statements and functions that write, run programs or read files (DROP, DELETE, INSERT, UPDATE, REPLACE, MERGE, CREATE, ALTER, GRANT, COPY … PROGRAM, ATTACH, LOAD, INTO OUTFILE, xp_cmdshell, pg_read_file, $out, $merge, …), in any letter case',
     cannot: 'a read that is too costly or reads data the role should not see; a read-only database role is the real protection',
   },
   code: {
-    value: String.raw`(?i)document\s*\.\s*(cookie|write|domain)|localstorage|sessionstorage|indexeddb|\bfetch\b|xmlhttprequest|sendbeacon|websocket|eventsource|child_process|\brequire\s*\(|\bimport\b|__\w+__|subprocess|\bos\s*\.\s*(system|popen|exec|spawn)|\b(eval|exec|open|compile|getattr)\s*\(|\bnew\s+(function|image)\b|constructor|\bprocess\s*\.|\b(deno|bun|socket|urllib|requests|pickle|ctypes)\b|http\.client|navigator|\blocation\s*(\.\s*\w+\s*)?=[^=]|\blocation\s*\.\s*(assign|replace)\b|\.\s*(src|href|action|innerhtml|outerhtml)\s*=[^=]|insertadjacenthtml|postmessage|\batob\b|fromcharcode|\\[xu][0-9a-f{]|(globalthis|window|self|this|top|parent|frames|document)\s*\[|\breflect\s*\.|cookiestore|createelement|setattribute|\bnew\s+(audio|worker|sharedworker)\b|\bset(timeout|interval)\s*\(\s*['"\x60]|\.\s*submit\s*\(|\$\s*\.\s*(ajax|get|post|getjson)\b|\baxios\b|importlib|\bbuiltins\b|\bopener\b`,
+    value: String.raw`(?i)document\s*\??\.\s*(cookie|write|domain)|(?-i:\bFunction)\s*\(|\blocation\s*\[|localstorage|sessionstorage|indexeddb|\bfetch\b|xmlhttprequest|sendbeacon|websocket|eventsource|child_process|\brequire\s*\(|\bimport\b|__\w+__|subprocess|\bos\s*\.\s*(system|popen|exec|spawn)|\b(eval|exec|open|compile|getattr)\s*\(|\bnew\s+(function|image)\b|constructor|\bprocess\s*\.|\b(deno|bun|socket|urllib|requests|pickle|ctypes)\b|http\.client|navigator|\blocation\s*(\.\s*\w+\s*)?=[^=]|\blocation\s*\.\s*(assign|replace)\b|\.\s*(src|href|action|innerhtml|outerhtml)\s*\+?=[^=]|insertadjacenthtml|postmessage|\batob\b|fromcharcode|\\[xu][0-9a-f{]|(globalthis|window|self|this|top|parent|frames|document)\s*\[|\breflect\s*\.|cookiestore|createelement|setattribute|\bnew\s+(audio|worker|sharedworker)\b|\bset(timeout|interval)\s*\(\s*['"\x60]|\.\s*submit\s*\(|\$\s*\.\s*(ajax|get|post|getjson)\b|\baxios\b|importlib|\bbuiltins\b|\bopener\b`,
     why: 'common exfiltration and escape primitives in code, in any letter case (cookies, storage, network calls, module loading, eval, escapes that hide a name); a speed bump, not a sandbox',
     cannot: 'code that reaches the same things by a route the list does not name; run untrusted code in a sandbox',
   },
@@ -258,14 +341,14 @@ export const CONDITION_PATTERNS = {
   },
   /** deny_if not_regex: the field type must be one that only shows document facts. */
   fieldType: {
-    value: `(?i)^\\s*(${FIELD_TYPES_ALLOWED.map(escapeRe2).join('|')})(\\s|$)`,
+    value: `(?i)^\\s*(=|(${FIELD_TYPES_ALLOWED.map(escapeRe2).join('|')})(\\s|$))`,
     why: 'a field type outside the plain ones (PAGE, NUMPAGES, DATE, TIME, SEQ, REF, TOC, MERGEFIELD, IF, …)',
     cannot: 'nothing more than the field-code check says',
   },
   /** deny_if not_regex for an amount sent as text: a currency code, or a number no larger than the cap. */
   amountText: {
-    value: String.raw`^([A-Za-z]{3}|[0-9]{1,2}(\.[0-9]{1,2})?|100(\.00?)?)$`,
-    why: `an amount sent as text that is not a plain number up to ${AMOUNT_CAP} or a three-letter currency code`,
+    value: String.raw`^([A-HJ-MO-Z][A-Z]{2}|I[A-MO-Z][A-Z]|IN[A-EG-Z]|N[B-Z][A-Z]|NA[A-MO-Z]|[0-9]{1,2}(\.[0-9]{1,2})?|100(\.00?)?)$`,
+    why: `an amount sent as text that is not a plain number up to ${AMOUNT_CAP} or a three-letter currency code in capitals (not INF or NAN, which Python reads as numbers)`,
     cannot: 'an amount split over many calls (the rate limit is what bounds that)',
   },
 } as const;
@@ -282,7 +365,7 @@ export function rootProblem(root: string): string | undefined {
   if (!root.startsWith('/')) return 'the root must be an absolute path starting with /';
   if (root === '/') return 'the root cannot be / (that is every file)';
   const rest = root.slice(1);
-  if (new RegExp(`^$|^[~/\\\\.]|${PATH_INNER_UNSAFE}`).test(rest))
+  if (new RegExp(`^$|^[~/\\\\.]|${PATH_INNER_UNSAFE}`, 'u').test(rest))
     return 'the root must be plain segments: no trailing slash, no empty, . or .. segment, no segment starting with a dot, no backslash, colon or control character';
   return undefined;
 }
@@ -358,9 +441,38 @@ function notInternalHostPattern(): string {
   return `(?i)^https://(${LABEL_CHAR}+\\.)*(${tails.join('|')})([:/?#]|$)`;
 }
 
-const PATH_SEGMENT_BODY = `[^/\\\\:%\\x00-\\x1f\\x7f${PATH_LOOKALIKES}]*`;
-const PATH_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\s.${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
-const PATH_FIRST_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\s.~${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
+/**
+ * A name (characters outside `excluded`, a regex class body) that is none of `words`, for a
+ * pattern under `(?i)`: the `labelOtherThan` trie with other delimiters, and the empty name if allowed.
+ */
+function nameOtherThan(words: readonly string[], excluded: string, allowEmpty: boolean): string {
+  type Node = { end: boolean; next: Map<string, Node> };
+  const root: Node = { end: false, next: new Map() };
+  for (const word of words) {
+    let node = root;
+    for (const ch of word.toLowerCase()) {
+      if (!node.next.has(ch)) node.next.set(ch, { end: false, next: new Map() });
+      node = node.next.get(ch)!;
+    }
+    node.end = true;
+  }
+  const build = (node: Node, atStart: boolean): string => {
+    const options: string[] = [];
+    if (!node.end && (!atStart || allowEmpty)) options.push('');
+    const off = [...node.next.keys()].map((ch) => escapeRe2(ch)).join('');
+    options.push(`[^${excluded}${off}][^${excluded}]*`);
+    for (const [ch, child] of node.next) options.push(`${escapeRe2(ch)}${build(child, false)}`);
+    return `(?:${options.join('|')})`;
+  };
+  return build(root, true);
+}
+
+/** A path segment whose name before the first dot is not a Windows device. */
+const DEVICE_FREE_SEGMENT = `${nameOtherThan(WINDOWS_DEVICES, '/.', true)}(\\.[^/]*)?`;
+
+const PATH_SEGMENT_BODY = `[^/\\\\:%\\x00-\\x1f\\x7f\\p{Cf}${PATH_LOOKALIKES}]*`;
+const PATH_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\p{Cf}\\s.${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
+const PATH_FIRST_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\p{Cf}\\s.~${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
 
 /**
  * For each block-list check that has one, a pattern a value must match to pass it: exactly the
@@ -371,6 +483,9 @@ const PATH_FIRST_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\s.~${PATH_LOOKALIKES}]${P
 export const MUST_MATCH: Partial<Record<PatternId, string>> = {
   path: `^${PATH_FIRST_SEGMENT}(/${PATH_SEGMENT})*$`,
   rootedPath: `^${PATH_SEGMENT_BODY}(/${PATH_SEGMENT})*$`,
+  shortName: '^(?:[^~]|~+[^~0-9])*~*$',
+  windowsDevice: `(?i)^${DEVICE_FREE_SEGMENT}(/${DEVICE_FREE_SEGMENT})*$`,
+  systemFolder: `(?i)^${nameOtherThan(SYSTEM_FOLDERS, '/', true)}(/|$)`,
   internalHost: notInternalHostPattern(),
   command: '^[^;&|`$<>\\r\\n\\x00]*$',
 };

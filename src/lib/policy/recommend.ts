@@ -81,13 +81,24 @@ function valueChecks(
   options: RecommendOptions,
 ): Condition[] | undefined {
   switch (kind) {
-    case 'path':
+    case 'path': {
+      // Names Windows and macOS read as something else: 8.3 short names and devices.
+      const names: Condition[] = [
+        { path, op: 'regex', value: CONDITION_PATTERNS.shortName.value },
+        { path, op: 'regex', value: CONDITION_PATTERNS.windowsDevice.value },
+      ];
       return options.root
         ? [
             { path, op: 'not_regex', value: rootPrefixPattern(options.root) },
             { path, op: 'regex', value: CONDITION_PATTERNS.rootedPath.value },
+            ...names,
           ]
-        : [{ path, op: 'regex', value: CONDITION_PATTERNS.path.value }];
+        : [
+            { path, op: 'regex', value: CONDITION_PATTERNS.path.value },
+            ...names,
+            { path, op: 'regex', value: CONDITION_PATTERNS.systemFolder.value },
+          ];
+    }
     case 'url':
       return [
         { path, op: 'not_regex', value: CONDITION_PATTERNS.url.value },
@@ -170,7 +181,32 @@ function amountChecks(path: string, types: Set<string>): Condition[] {
 
 /** An argument's kind by its name and schema, or, for a list, by its name and the elements' schema (`links: [uri]`). */
 export function kindOf(arg: Pick<SchemaArgument, 'name' | 'schema' | 'items'>): ArgumentKind | undefined {
-  return argumentKindOf(arg.name, arg.schema) ?? (arg.items ? argumentKindOf(arg.name, arg.items) : undefined);
+  return (
+    argumentKindOf(arg.name, arg.schema) ??
+    (arg.items ? argumentKindOf(arg.name, arg.items) : undefined) ??
+    (isOutputPath(arg.name, arg.schema) ? 'path' : undefined)
+  );
+}
+
+/** Last words that name where a tool writes (`docx_output`, `destination`). */
+const OUTPUT_WORDS = new Set(['output', 'destination', 'dest']);
+/** A description that calls the argument a path to write to. */
+const OUTPUT_PATH_DESCRIPTION = /\b(output|destination|target|save)\s+(file\s*)?path\b|\bpath\s+(of|to|for)\s+the\s+(output|file)\b/i;
+
+/**
+ * A text argument the classifier's lexicon does not read as a path but that names where the
+ * tool writes: a name ending in output or destination, or a description that says output path.
+ * A write to an unchecked path is as harmful as a read, so it gets the path check.
+ */
+function isOutputPath(name: string, schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const record = schema as Record<string, unknown>;
+  const type = record['type'];
+  const text = type === 'string' || (Array.isArray(type) && type.includes('string'));
+  if (!text) return false;
+  const last = words(name).at(-1);
+  const description = typeof record['description'] === 'string' ? record['description'] : '';
+  return (last !== undefined && OUTPUT_WORDS.has(last)) || OUTPUT_PATH_DESCRIPTION.test(description);
 }
 
 /**
@@ -388,6 +424,9 @@ export function checkCaveats(policy: Policy, toolName: string): string[] {
 const CHECK_NAMES: Record<PatternId, string> = {
   path: 'The path check',
   rootedPath: 'The root check',
+  shortName: 'The short-name check',
+  windowsDevice: 'The device-name check',
+  systemFolder: 'The system-folder check',
   url: 'The URL check',
   internalHost: 'The internal-name check',
   command: 'The command check',

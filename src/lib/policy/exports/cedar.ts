@@ -33,8 +33,24 @@ function likeOf(pieces: readonly string[]): string {
 }
 
 const CONTROL_CHARS = [...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)), '\x7f'];
-/** Anywhere in the value, a control character or a look-alike of / . \\ ~ :. */
-const ANYWHERE = [...CONTROL_CHARS, ...PATH_LOOKALIKES, '\\', ':', '%'].map((ch) => ['', ch, '']);
+/**
+ * Unicode format characters (category Cf: U+200C, U+FEFF, …), which HFS+ ignores in names. They
+ * sit in planes 0, 1 and 14; the list is read off the JavaScript engine's Unicode tables.
+ */
+const FORMAT_CHARS: string[] = [];
+for (const [from, to] of [
+  [0, 0xffff],
+  [0x10000, 0x1ffff],
+  [0xe0000, 0xe0fff],
+] as const) {
+  for (let code = from; code <= to; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const ch = String.fromCodePoint(code);
+    if (/\p{Cf}/u.test(ch)) FORMAT_CHARS.push(ch);
+  }
+}
+/** Anywhere in the value, a control character, a format character or a look-alike of / . \\ ~ :. */
+const ANYWHERE = [...CONTROL_CHARS, ...FORMAT_CHARS, ...PATH_LOOKALIKES, '\\', ':', '%'].map((ch) => ['', ch, '']);
 /** What both path forms refuse after the start: an empty, . or .. segment, a trailing slash, a segment starting with a space. */
 const INNER = [['', '//', ''], ['', '/.', ''], ['', '/'], ['', '/ ', ''], ...ANYWHERE];
 
@@ -48,7 +64,14 @@ const DENY_GLOBS: Partial<Record<PatternId, string[][]>> = {
   path: [[''], ['~', ''], ['/', ''], ['\\', ''], ['.', ''], [' ', ''], ...INNER],
   rootedPath: INNER,
   command: [';', '&', '|', '`', '$', '<', '>', '\r', '\n', '\0'].map((ch) => ['', ch, '']),
+  shortName: [...'0123456789'].map((digit) => ['', `~${digit}`, '']),
 };
+
+/**
+ * Checks that compare names in any letter case, which `like` cannot: Cedar has no way to fold
+ * case, and refusing every path would leave path tools unusable, so these are not kept (a note says so).
+ */
+const CASE_BLIND: ReadonlySet<PatternId> = new Set(['windowsDevice', 'systemFolder']);
 
 const attribute = (argument: string) => `resource[${cedarString(`arg_${argument}`)}]`;
 const has = (argument: string) => `resource has ${cedarString(`arg_${argument}`)}`;
@@ -153,6 +176,13 @@ function permitClause(rule: Rule | undefined, lost: string[]): string | undefine
       add(condition.value ? refuseSent(argument) : `(${has(argument)} || ${complex(argument)})`);
       continue;
     }
+    const id = patternIdOf(condition);
+    if (id && CASE_BLIND.has(id)) {
+      lost.push(
+        `Cedar cannot compare text without letter case: the ${id === 'windowsDevice' ? 'Windows device-name' : 'system-folder'} check on ${condition.path} is not kept (policy.json and Intercept keep it)`,
+      );
+      continue;
+    }
     const test = holds(condition, argument);
     if (!test) {
       lost.push(
@@ -169,7 +199,13 @@ function permitClause(rule: Rule | undefined, lost: string[]): string | undefine
     if (['lt', 'lte', 'gt', 'gte'].includes(condition.op)) {
       // ToolHive drops a number too large for a decimal: an amount that did not arrive is refused.
       lost.push(`ToolHive drops numbers too large for a decimal, so ${condition.path} is required here`);
-      add(`${has(argument)} && !(${test})`);
+      // ToolHive truncates a number to four places (100.00009 arrives as 100.0000), so a strict
+      // bound also refuses the bound itself here.
+      const strict = condition.op === 'gt' || condition.op === 'lt';
+      const bound = strict ? holds({ ...condition, op: condition.op === 'gt' ? 'gte' : 'lte' }, argument) : undefined;
+      if (strict)
+        lost.push(`ToolHive truncates numbers to four places, so ${condition.path} equal to ${String(condition.value)} is refused here`);
+      add(`${has(argument)} && !(${bound ?? test})`);
     } else add(`(!(${has(argument)}) || !(${test}))`);
   }
   return parts.length > 0 ? parts.join(' &&\n    ') : undefined;
