@@ -38,7 +38,11 @@ describe('recommended policies', () => {
       default: 'deny',
       tools: {
         export_session_script: {
-          deny_if: [{ path: 'args.output_path', op: 'regex', value: CONDITION_PATTERNS.path.value }],
+          deny_if: (['path', 'shortName', 'windowsDevice', 'systemFolder'] as const).map((id) => ({
+            path: 'args.output_path',
+            op: 'regex',
+            value: CONDITION_PATTERNS[id].value,
+          })),
           limits: [{ counter: 'export_session_script_rate', window: 'minute', max: 30, scope: 'grant' }],
         },
       },
