@@ -86,15 +86,20 @@ describe('no export allows what policy.json denies', () => {
   it('Cedar, decided by cedar-wasm with ToolHive-shaped entities', () => {
     const leaks: string[] = [];
     let allowedOrdinary = 0;
+    let ordinaryWithoutPaths = 0;
     for (const { call, bundle } of corpus) {
       const model = modelDecides(bundle, call);
       const cedar = cedarDecides(byServer.get(call.server)!.cedar, call.tool, call.args);
       if (model === 'deny' && cedar === 'allow') leaks.push(show(call));
-      if (call.expected === 'allow' && cedar === 'allow') allowedOrdinary++;
+      // Cedar cannot fold letter case, so it refuses every call that sends a path (see below);
+      // the others show whether the export is still of use.
+      if (call.expected !== 'allow' || call.family.includes('path')) continue;
+      ordinaryWithoutPaths++;
+      if (cedar === 'allow') allowedOrdinary++;
     }
     expect(leaks).toEqual([]);
-    // The export is still useful: most ordinary calls get through.
-    expect(allowedOrdinary).toBeGreaterThan(ordinary.length / 3);
+    // The export is still useful: most ordinary calls that send no path get through.
+    expect(allowedOrdinary).toBeGreaterThan(ordinaryWithoutPaths / 2);
   });
 
   it('Intercept, its rules run in an RE2 engine', () => {
@@ -142,7 +147,11 @@ describe('no export allows what policy.json denies', () => {
     expect(cedarDecides(cedar, 'eval_script', { script: ['document.cookie'] })).toBe('deny');
     expect(cedarDecides(cedar, 'eval_script', { script: null })).toBe('deny');
     expect(cedarDecides(cedar, 'read_file', { path: ['/etc/shadow'] })).toBe('deny');
-    expect(cedarDecides(cedar, 'read_file', { path: 'reports/q3.csv' })).toBe('allow');
+    // Cedar cannot fold letter case, so it cannot keep the device-name and system-folder checks:
+    // a call that sends a path is refused, and one that leaves it out still reaches the rule.
+    expect(cedarDecides(cedar, 'read_file', { path: 'reports/q3.csv' })).toBe('deny');
+    expect(cedarDecides(cedar, 'read_file', { path: 'ETC/shadow' })).toBe('deny');
+    expect(cedarDecides(cedar, 'read_file', { path: 'Con.docx' })).toBe('deny');
     expect(cedarDecides(cedar, 'quote_amount', { amount: 50 })).toBe('allow');
     expect(cedarDecides(cedar, 'quote_amount', { amount: 150 })).toBe('deny');
     expect(cedarDecides(cedar, 'quote_amount', { amount: 1e15 })).toBe('deny');

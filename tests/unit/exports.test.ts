@@ -196,8 +196,10 @@ describe('hostile tool names in every export', () => {
         .map((t) => t.name),
     );
     for (const name of allowed.filter((n) => withPath.has(n))) {
-      expect(cedarDecides(policies, name, { path: 'reports/q3.csv' }), name).toBe('allow');
+      // Cedar cannot keep the case-blind path checks, so any call that sends a path is refused.
+      expect(cedarDecides(policies, name, { path: 'reports/q3.csv' }), name).toBe('deny');
       expect(cedarDecides(policies, name, { path: '../../.ssh/id_rsa' }), name).toBe('deny');
+      expect(cedarDecides(policies, name, {}), name).toBe('allow');
     }
     expect(cedarDecides(policies, 'anything_else', {})).toBe('deny');
   });

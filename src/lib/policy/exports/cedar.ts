@@ -69,7 +69,8 @@ const DENY_GLOBS: Partial<Record<PatternId, string[][]>> = {
 
 /**
  * Checks that compare names in any letter case, which `like` cannot: Cedar has no way to fold
- * case, and refusing every path would leave path tools unusable, so these are not kept (a note says so).
+ * case, so a call that sends the argument is refused (fail closed: `ETC/shadow` or `Con.docx`
+ * would otherwise pass). Path tools then need atlas guard or Intercept, which keep the check.
  */
 const CASE_BLIND: ReadonlySet<PatternId> = new Set(['windowsDevice', 'systemFolder']);
 
@@ -179,8 +180,9 @@ function permitClause(rule: Rule | undefined, lost: string[]): string | undefine
     const id = patternIdOf(condition);
     if (id && CASE_BLIND.has(id)) {
       lost.push(
-        `Cedar cannot compare text without letter case: the ${id === 'windowsDevice' ? 'Windows device-name' : 'system-folder'} check on ${condition.path} is not kept (policy.json and Intercept keep it)`,
+        `Cedar cannot compare text without letter case, so it cannot keep the ${id === 'windowsDevice' ? 'Windows device-name' : 'system-folder'} check on ${condition.path}: calls that send ${argument} are denied (atlas guard and Intercept keep the check)`,
       );
+      add(refuseSent(argument));
       continue;
     }
     const test = holds(condition, argument);
