@@ -137,6 +137,8 @@ for (const base of ['/', '/atlas/']) {
       const input = dialog.getByRole('searchbox', { name: 'Tool or server' });
       await expect.poll(() => input.evaluate((el) => el === document.activeElement), POLL).toBe(true);
       await page.keyboard.type('payment');
+      // Wait for the search of the whole word: results of a shorter prefix are replaced when it lands.
+      await expect.poll(() => dialog.locator('.summary').textContent(), POLL).toContain('“payment”');
       await expect.poll(() => dialog.locator('.results a').count(), POLL).toBeGreaterThan(0);
       await page.keyboard.press('ArrowDown');
       const first = dialog.locator('.results a').first();
@@ -272,7 +274,7 @@ for (const base of ['/', '/atlas/']) {
       const form = page.locator('try-call');
       await form.getByLabel('Arguments (JSON)').fill('{"output_path": "../../.ssh/authorized_keys", "text": "x"}');
       await form.getByRole('button', { name: 'Decide' }).click();
-      await expect.poll(() => form.getByRole('status').textContent(), POLL).toMatch(/^Denied — .*path traversal/);
+      await expect.poll(() => form.getByRole('status').textContent(), POLL).toMatch(/^Denied — .*outside the workspace/);
       await form.getByLabel('Arguments (JSON)').fill('{"output_path": "notes/today.md", "text": "x"}');
       await form.getByRole('button', { name: 'Decide' }).click();
       await expect.poll(() => form.getByRole('status').textContent(), POLL).toMatch(/^Allowed/);
