@@ -50,7 +50,8 @@ export interface Tool extends Omit<ToolData, 'overrides' | 'review'> {
   /** The more severe reading the recommended policy uses until a person reviews it (fail closed). */
   treatment: EffectiveClassification['treatment'];
   notes: string | undefined;
-  arguments: ArgumentFinding[];
+  /** Only the arguments the classifier found dangerous (path, URL, code, command, …), nested ones included; the full list is in `inputSchema`. */
+  dangerousArguments: ArgumentFinding[];
   removed: boolean;
   /** Why a person should look at it (low confidence, disagreeing evidence, changed since review), if anything. */
   needsReview: ReviewItem | undefined;
@@ -122,7 +123,7 @@ function toTool(data: ToolData): Tool {
     id: `${data.server}/${data.slug}`,
     displayName: plainLine(data.name),
     notes: overrides?.notes,
-    arguments: findDangerousArguments(data.inputSchema),
+    dangerousArguments: findDangerousArguments(data.inputSchema),
     removed: Boolean(data.history?.removedOn),
     needsReview: reviewNeeds(data),
     path: routes.tool(data.server, data.slug),

@@ -6,6 +6,8 @@ import { buildCatalog, type Attack, type Catalog, type Tool } from '../../src/da
 import { serverKey, toolPageKey } from '../../src/data/page-keys.ts';
 import { relatedTools, serverNeighbours } from '../../src/data/related.ts';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
+import { whatItDoes } from '../../src/lib/classification/explain.ts';
+import { routes } from '../../src/lib/site/routes.ts';
 import { attackFrontmatterSchema } from '../../src/schemas/attack.ts';
 import { fixtureCatalog, repoRoot } from '../helpers/site.ts';
 
@@ -42,7 +44,27 @@ describe('buildCatalog', () => {
     expect(Object.values(catalog.riskCounts).reduce((a, b) => a + b, 0)).toBe(current.length);
     expect(catalog.byServer.get('acme-files')!.active.every((tool) => tool.server === 'acme-files')).toBe(true);
     // Each tool's page path is the route a reader follows.
-    expect(byId(catalog, 'acme-files/read-file').path).toBe('tools/acme-files/read-file/');
+    expect(byId(catalog, 'acme-files/read-file').path).toBe(routes.tool('acme-files', 'read-file'));
+  });
+
+  it('keeps only the dangerous arguments in dangerousArguments, and the page says what they take', () => {
+    const kinds = (id: string) => byId(catalog, id).dangerousArguments.map(({ path, kind }) => `${path}:${kind}`);
+    // `text` and `city` are arguments too, but carry no danger, so the page marks no row for them.
+    expect(kinds('acme-files/write-note')).toEqual(['output_path:path']);
+    expect(kinds('acme-files/get-weather')).toEqual([]);
+    expect(kinds('acme-files/run-command')).toEqual(expect.arrayContaining(['command:command', 'cwd:path']));
+    const runCommand = byId(catalog, 'acme-files/run-command');
+    const sentences = whatItDoes(
+      {
+        ...runCommand,
+        argumentCount: Object.keys(runCommand.inputSchema.properties ?? {}).length,
+        required: runCommand.inputSchema.required ?? [],
+      },
+      'Acme Files',
+    );
+    expect(sentences).toContain('The caller supplies a shell command, a filesystem path.');
+    const weather = byId(catalog, 'acme-files/get-weather');
+    expect(whatItDoes({ ...weather, argumentCount: 1, required: [] }, 'Acme Files').join(' ')).not.toMatch(/The caller supplies/);
   });
 
   it('refuses a tool whose attack pattern has no page', () => {

@@ -6,7 +6,8 @@ export interface ExplainInput {
   name: string;
   category: Category;
   risk: Risk;
-  arguments: readonly ArgumentFinding[];
+  /** The arguments `findDangerousArguments` flagged, not every argument (that is `argumentCount`). */
+  dangerousArguments: readonly ArgumentFinding[];
   argumentCount: number;
   required: readonly string[];
   annotations?:
@@ -22,7 +23,7 @@ export function whatItDoes(tool: ExplainInput, serverName: string): string[] {
       `It takes ${tool.argumentCount} argument${tool.argumentCount === 1 ? '' : 's'}${tool.required.length > 0 ? `, of which ${tool.required.length} ${tool.required.length === 1 ? 'is' : 'are'} required` : ', all optional'}.`,
     );
   }
-  const kinds = [...new Set(tool.arguments.map((arg) => arg.kind))];
+  const kinds = [...new Set(tool.dangerousArguments.map((arg) => arg.kind))];
   if (kinds.length > 0) sentences.push(`The caller supplies ${kinds.map((kind) => ARGUMENT_KIND_LABELS[kind]).join(', ')}.`);
   if (tool.annotations?.openWorldHint) sentences.push('The server says it reaches outside systems.');
   return sentences;
