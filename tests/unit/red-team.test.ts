@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { parseServerFile } from '../../src/lib/catalog/files.ts';
-import { effectiveClassification } from '../../src/lib/classification/effective.ts';
 import { evaluate, type EvalPolicy } from '../../src/lib/policy/evaluate.ts';
 import { exportFor } from '../../src/lib/policy/exports/index.ts';
 import { CONDITION_PATTERNS, MUST_MATCH } from '../../src/lib/policy/patterns.ts';
 import { serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
+import { policyToolsOf } from '../../src/lib/scan/summary.ts';
 import type { Policy } from '../../src/schemas/policy.ts';
 import type { Category, Risk } from '../../src/schemas/risk.ts';
 
@@ -47,19 +47,7 @@ const corpus = JSON.parse(readFileSync(join(root, 'tests/fixtures/attacks/red-te
 /** The shipped server's tools as the site's bundle reads them (the effective, fail-closed classification). */
 function shippedTools(server: string): PolicyTool[] {
   const file = `content/servers/${server}.json`;
-  const loaded = parseServerFile(file, readFileSync(join(root, file), 'utf8'), server);
-  return loaded.tools
-    .filter((tool) => !tool.history?.removedOn)
-    .map((tool) => {
-      const effective = effectiveClassification(tool);
-      return {
-        name: tool.name,
-        category: effective.category,
-        risk: effective.risk,
-        treatment: effective.treatment,
-        inputSchema: tool.inputSchema,
-      };
-    });
+  return policyToolsOf(parseServerFile(file, readFileSync(join(root, file), 'utf8'), server));
 }
 
 const toolsCache = new Map<string, PolicyTool[]>();

@@ -178,6 +178,23 @@ export function setPath(target: Record<string, unknown>, steps: readonly PathSte
   build(target, 0);
 }
 
+/**
+ * The ordinary call with one argument (at a condition path) set to `value`, which the policy
+ * must deny; titled "<what> in <argument><why>".
+ */
+function deniedWithValueAt(
+  safe: Record<string, unknown>,
+  path: string,
+  steps: readonly PathStep[],
+  value: unknown,
+  what: string,
+  why = '',
+): PolicyExample {
+  const args = structuredClone(safe);
+  setPath(args, steps, value);
+  return { title: `${what} in ${path.replace(/^args\.?/, '')}${why}`, args, prior: 0, expected: 'deny' };
+}
+
 /** Examples for a tool under its recommended policy. */
 export function policyExamples(tool: PolicyExampleTool, policy: EvalPolicy): PolicyExample[] {
   const base: Record<string, unknown> = {};
@@ -235,23 +252,12 @@ export function policyExamples(tool: PolicyExampleTool, policy: EvalPolicy): Pol
     },
   ];
   for (const { path, steps, samples } of checked) {
-    for (const attack of samples.attacks) {
-      const args = structuredClone(safe);
-      setPath(args, steps, attack.value);
-      examples.push({ title: `${attack.title} in ${path.replace(/^args\.?/, '')}`, args, prior: 0, expected: 'deny' });
-    }
+    for (const attack of samples.attacks) examples.push(deniedWithValueAt(safe, path, steps, attack.value, attack.title));
   }
   for (const path of refused) {
     const steps = parseConditionPath(path);
     if (typeof steps === 'string') continue;
-    const args = structuredClone(safe);
-    setPath(args, steps, { nested: 'x' });
-    examples.push({
-      title: `any value in ${path.replace(/^args\.?/, '')}, which the policy cannot check`,
-      args,
-      prior: 0,
-      expected: 'deny',
-    });
+    examples.push(deniedWithValueAt(safe, path, steps, { nested: 'x' }, 'any value', ', which the policy cannot check'));
   }
   const limit = rule.limits?.[0];
   if (limit && !needsRefused)

@@ -391,36 +391,10 @@ export function patternIdOf(condition: { op: string; value?: unknown }): Pattern
   return undefined;
 }
 
-/** Label characters between the URL delimiters (anything but . / ? # : @). */
-const LABEL_CHAR = '[^./?#:@]';
-
-/**
- * A pattern for a label that is none of `words` (case-insensitive under the caller's `(?i)`),
- * built from the words' trie: at each point either the label ends where no word does, or
- * turns off every word, or follows one word a character further.
- */
-function labelOtherThan(words: readonly string[]): string {
-  type Node = { end: boolean; next: Map<string, Node> };
-  const root: Node = { end: false, next: new Map() };
-  for (const word of words) {
-    let node = root;
-    for (const ch of word.toLowerCase()) {
-      if (!node.next.has(ch)) node.next.set(ch, { end: false, next: new Map() });
-      node = node.next.get(ch)!;
-    }
-    node.end = true;
-  }
-  const build = (node: Node, atStart: boolean): string => {
-    const options: string[] = [];
-    if (!atStart && !node.end) options.push('');
-    const children = [...node.next.keys()];
-    const off = children.map((ch) => escapeRe2(ch)).join('');
-    options.push(`${off ? `[^./?#:@${off}]` : LABEL_CHAR}${LABEL_CHAR}*`);
-    for (const [ch, child] of node.next) options.push(`${escapeRe2(ch)}${build(child, false)}`);
-    return `(?:${options.join('|')})`;
-  };
-  return build(root, true);
-}
+/** The characters that end a URL's host label (. / ? # : @), as a regex class body. */
+const LABEL_DELIMITERS = './?#:@';
+/** Label characters between the URL delimiters. */
+const LABEL_CHAR = `[^${LABEL_DELIMITERS}]`;
 
 /**
  * A URL whose host is not an internal or wildcard-DNS name: the complement of `internalHost`
@@ -436,14 +410,16 @@ function notInternalHostPattern(): string {
     // A name under a top-level name refused whole needs no entry of its own.
     if (!single.includes(tld)) byTld.set(tld, [...(byTld.get(tld) ?? []), sld]);
   }
-  const tails = [`${labelOtherThan([...single, ...byTld.keys()])}`];
-  for (const [tld, slds] of byTld) tails.push(`${labelOtherThan(slds)}\\.${escapeRe2(tld)}`);
+  const tails = [nameOtherThan([...single, ...byTld.keys()], LABEL_DELIMITERS, false)];
+  for (const [tld, slds] of byTld) tails.push(`${nameOtherThan(slds, LABEL_DELIMITERS, false)}\\.${escapeRe2(tld)}`);
   return `(?i)^https://(${LABEL_CHAR}+\\.)*(${tails.join('|')})([:/?#]|$)`;
 }
 
 /**
- * A name (characters outside `excluded`, a regex class body) that is none of `words`, for a
- * pattern under `(?i)`: the `labelOtherThan` trie with other delimiters, and the empty name if allowed.
+ * A pattern for a name (characters outside `excluded`, a regex class body) that is none of
+ * `words`, case-insensitive under the caller's `(?i)`; the empty name too if `allowEmpty`.
+ * Built from the words' trie, as RE2 has no lookahead: at each point either the name ends
+ * where no word does, or turns off every word, or follows one word a character further.
  */
 function nameOtherThan(words: readonly string[], excluded: string, allowEmpty: boolean): string {
   type Node = { end: boolean; next: Map<string, Node> };

@@ -1,6 +1,6 @@
 import { effectiveClassification } from '../classification/effective.ts';
 import { reviewNeeds } from '../classification/review.ts';
-import { assertValidPolicy, serverBundle, type RecommendOptions } from '../policy/recommend.ts';
+import { assertValidPolicy, serverBundle, type PolicyTool, type RecommendOptions } from '../policy/recommend.ts';
 import type { Policy } from '../../schemas/policy.ts';
 import { RISK_LEVELS, type Risk } from '../../schemas/risk.ts';
 import type { ServerFile } from '../../schemas/server.ts';
@@ -18,15 +18,25 @@ export interface RiskSummary {
   poisoned: Array<{ tool: string; flags: string[] }>;
 }
 
-const activeTools = (file: ServerFile) => file.tools.filter((tool) => !tool.history?.removedOn);
+const activeTools = (file: Pick<ServerFile, 'tools'>) => file.tools.filter((tool) => !tool.history?.removedOn);
 
+/** A summary of no tools, to add others to. */
+export const emptySummary = (): RiskSummary => ({
+  tools: 0,
+  byRisk: Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>,
+  critical: [],
+  pendingReview: [],
+  failClosed: [],
+  poisoned: [],
+});
+
+/** What a security team wants first about one server's current tools. */
 export function riskSummary(file: ServerFile): RiskSummary {
-  const byRisk = Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>;
-  const summary: RiskSummary = { tools: 0, byRisk, critical: [], pendingReview: [], failClosed: [], poisoned: [] };
+  const summary = emptySummary();
   for (const tool of activeTools(file)) {
     const effective = effectiveClassification(tool);
     summary.tools++;
-    byRisk[effective.risk]++;
+    summary.byRisk[effective.risk]++;
     if (effective.risk === 'critical') summary.critical.push(tool.name);
     if (reviewNeeds(tool)) summary.pendingReview.push(tool.name);
     if (effective.treatment)
@@ -54,18 +64,12 @@ export function addSummaries(a: RiskSummary, b: RiskSummary): RiskSummary {
   };
 }
 
-export const emptySummary = (): RiskSummary => ({
-  tools: 0,
-  byRisk: Object.fromEntries(RISK_LEVELS.map((risk) => [risk, 0])) as Record<Risk, number>,
-  critical: [],
-  pendingReview: [],
-  failClosed: [],
-  poisoned: [],
-});
-
-/** The server's recommended bundle, as the site's server page offers it (or with a root for path arguments). */
-export function recommendedBundle(file: ServerFile, options: RecommendOptions = {}): Policy {
-  const tools = activeTools(file).map((tool) => {
+/**
+ * The server's current tools as the policy recommender reads them: the effective classification
+ * (override, review, classifier) and the fail-closed treatment, so a bundle hides what the site hides.
+ */
+export function policyToolsOf(file: Pick<ServerFile, 'tools'>): PolicyTool[] {
+  return activeTools(file).map((tool) => {
     const effective = effectiveClassification(tool);
     return {
       name: tool.name,
@@ -75,5 +79,9 @@ export function recommendedBundle(file: ServerFile, options: RecommendOptions = 
       inputSchema: tool.inputSchema,
     };
   });
-  return assertValidPolicy(serverBundle(tools, options), `server ${file.server.slug}`);
+}
+
+/** The server's recommended bundle, as the site's server page offers it (or with a root for path arguments). */
+export function recommendedBundle(file: ServerFile, options: RecommendOptions = {}): Policy {
+  return assertValidPolicy(serverBundle(policyToolsOf(file), options), `server ${file.server.slug}`);
 }
