@@ -1,28 +1,47 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { renderCounts } from '../../src/cli/dev/astro-build.ts';
+import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { recordReview } from '../../src/lib/catalog/review-file.ts';
+import { routes } from '../../src/lib/site/routes.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
-import { buildCommand, buildSite, importTools, repoRoot, treeDifferences, treeEntries } from '../helpers/site.ts';
+import {
+  buildCommand,
+  buildSite,
+  importTools,
+  outputFile,
+  readOutput,
+  renderedPaths,
+  repoRoot,
+  toolRoutes,
+  treeDifferences,
+  treeEntries,
+} from '../helpers/site.ts';
 
 /**
  * A rebuild after a change reuses what did not change, and its output is the same, file for
  * file and byte for byte, as a clean build of the same content.
  *
- * Every test starts from its own copy of one built site (the shipped catalogue plus the two
- * fixture servers, built once per run by tests/setup/fixture-sites.ts): its content, its
- * output and Astro's cache. So each test can run alone, and none depends on another's edits.
+ * Every test starts from its own copy of one built site (a small catalogue with a history: the
+ * two fixture servers, a few generated ones and the attack pages, built once per run by
+ * tests/setup/fixture-sites.ts): its content, its output and Astro's cache. So each test can run
+ * alone, and none depends on another's edits.
  */
-const baseline = fixtureSite('incremental');
+const baseline = fixtureSite('reimported');
 const lists = join(repoRoot, 'tests/fixtures/tools-lists');
 const pay = readToolsListFile(join(lists, 'acme-pay.json'));
 const files = readToolsListFile(join(lists, 'acme-files.json'));
+const baselineTools = toolRoutes(baseline.contentDir);
+const baselineServers = readCatalog(baseline.contentDir).map(({ server }) => server.slug);
+
+/** The routes of every page and file about one server (its page, bundle, exports, feed, badge, catalogue shard). */
+const isAboutServer = (path: string, slug: string) => path.startsWith(routes.server(slug)) || path === routes.catalogShard(slug);
 
 /** A private copy of the built baseline: content to edit, and a work folder to rebuild in. */
 function copyOfBaseline() {
@@ -49,12 +68,18 @@ function contentDigest(dir: string): string {
   return hash.digest('hex');
 }
 
-/** A clean build of this content: the baseline's own output when the content is the baseline's. */
-const baselineDigest = contentDigest(baseline.contentDir);
+/**
+ * Clean builds by content digest, shared by the tests of this file: a test whose content ends
+ * as another's (or as the baseline's) compares with the output already built for it.
+ */
+const cleanBuilds = new Map([[contentDigest(baseline.contentDir), baseline.outDir]]);
 function cleanBuild(contentDir: string): string {
-  if (contentDigest(contentDir) === baselineDigest) return baseline.outDir;
+  const digest = contentDigest(contentDir);
+  const built = cleanBuilds.get(digest);
+  if (built) return built;
   const clean = buildSite({ contentDir });
   expect(clean.status, clean.output).toBe(0);
+  cleanBuilds.set(digest, clean.outDir);
   return clean.outDir;
 }
 
@@ -63,69 +88,95 @@ function rebuildMatchesClean({ contentDir, work }: { contentDir: string; work: s
   const incremental = buildSite({ contentDir, work });
   expect(incremental.status, incremental.output).toBe(0);
   expect(treeDifferences(incremental.outDir, cleanBuild(contentDir))).toEqual([]);
-  return renderCounts(incremental.output);
+  return { ...renderCounts(incremental.output), paths: renderedPaths(incremental.output), outDir: incremental.outDir };
 }
 
 describe('incremental rebuilds', () => {
-  it('builds from nothing, then rebuilds without a change by rendering nothing', () => {
-    const pages = renderCounts(baseline.log).rendered;
-    expect(pages).toBeGreaterThan(400);
+  it('builds from nothing, then rebuilds without a change by rendering no page that has a cache key', () => {
+    const built = renderedPaths(baseline.log);
+    for (const page of baselineTools.values()) expect(built).toContain(page);
     const again = rebuildMatchesClean(copyOfBaseline());
-    // The pages with no cache key (home, indexes, llms.txt, …) are always rendered.
-    expect(again.rendered).toBeLessThan(20);
-    expect(again.kept).toBeGreaterThan(pages - 20);
+    // Only the pages with no cache key (home, indexes, llms.txt, …) are rendered again: no tool
+    // page, nothing about a server, no attack page; everything else is kept.
+    const keyed = (path: string) =>
+      [...baselineTools.values()].includes(path) ||
+      baselineServers.some((slug) => isAboutServer(path, slug)) ||
+      (path.startsWith(routes.attacks) && path !== routes.attacks);
+    expect(again.paths.filter(keyed)).toEqual([]);
+    // Most of the site has a key, so a rebuild that rendered those pages again would be noticed.
+    expect(built.filter(keyed).length).toBeGreaterThan(again.paths.length);
+    expect(again.kept).toBe(built.length - again.paths.length);
   });
 
-  it('rebuilds after tools are edited, rendering only what shows them', () => {
+  it('rebuilds after tools are edited, rendering only the pages that show them', () => {
     const site = copyOfBaseline();
     const { serverFile } = site;
+    const edited: string[] = [];
     editJson(serverFile('acme-pay'), (data) => {
-      for (const tool of data.tools.slice(0, 3)) tool['description'] = `${String(tool['description'] ?? '')} Edited for the rebuild test.`;
+      for (const tool of data.tools.slice(0, 3)) {
+        tool['description'] = `${String(tool['description'] ?? '')} Edited for the rebuild test.`;
+        edited.push(baselineTools.get(`acme-pay/${String(tool['name'])}`)!);
+      }
     });
-    const { rendered, kept } = rebuildMatchesClean(site);
-    expect(rendered).toBeGreaterThan(3);
-    expect(rendered).toBeLessThan(kept / 4);
+    const { paths, outDir } = rebuildMatchesClean(site);
+    // A tool page shows another tool by linking to it (related tools, previous and next).
+    const linksToEdited = (dir: string, page: string) => edited.some((target) => readOutput(dir, page).includes(`href="/${target}"`));
+    const showing = [...baselineTools.values()].filter(
+      (page) => edited.includes(page) || linksToEdited(baseline.outDir, page) || linksToEdited(outDir, page),
+    );
+    const renderedTools = paths.filter((path) => [...baselineTools.values()].includes(path));
+    for (const page of edited) expect(renderedTools).toContain(page);
+    expect(renderedTools.filter((page) => !showing.includes(page))).toEqual([]);
+    expect(renderedTools.length).toBeLessThan(baselineTools.size);
+    // Nothing about another server is rendered again.
+    for (const slug of baselineServers.filter((slug) => slug !== 'acme-pay'))
+      expect(
+        paths.filter((path) => isAboutServer(path, slug)),
+        slug,
+      ).toEqual([]);
   });
 
   it('rebuilds after a tool is added and after one is removed', () => {
     const site = copyOfBaseline();
-    const { contentDir, work, serverFile } = site;
+    const { contentDir, serverFile } = site;
     const extra = {
       name: 'delete_all_invoices',
       description: 'Permanently deletes every invoice. This cannot be undone.',
       inputSchema: { type: 'object', properties: { confirm: { type: 'boolean' } } },
     };
     importTools(contentDir, [...pay.tools, extra], { server: pay.server, origin: 'acme-pay.json', today: '2026-11-02' });
-    rebuildMatchesClean(site);
+    const added = toolRoutes(contentDir).get('acme-pay/delete_all_invoices')!;
+    const { outDir } = rebuildMatchesClean(site);
+    expect(readOutput(outDir, added)).toContain('Permanently deletes every invoice.');
     // Re-imported without it: the tool is marked removed, and its page says so.
     importTools(contentDir, pay.tools, { server: pay.server, origin: 'acme-pay.json', today: '2026-11-03' });
     rebuildMatchesClean(site);
+    expect(readOutput(outDir, added)).toContain('Removed on 2026-11-03');
     // Deleted from the file by hand: its page goes.
     editJson(serverFile('acme-pay'), (data) => {
       data.tools = data.tools.filter((tool) => tool['name'] !== 'delete_all_invoices');
     });
     rebuildMatchesClean(site);
-    expect(treeEntries(join(work, 'dist')).some((entry) => entry.includes('delete-all-invoices'))).toBe(false);
+    expect(existsSync(outputFile(outDir, added))).toBe(false);
   });
 
   it('rebuilds after a server is added and after one is removed', () => {
     const site = copyOfBaseline();
-    const { contentDir, work, serverFile } = site;
+    const { contentDir, serverFile } = site;
     importTools(contentDir, files.tools.slice(0, 4), { server: { name: 'Second Files' }, slug: 'second-files', origin: 'second.json' });
-    rebuildMatchesClean(site);
+    const { outDir } = rebuildMatchesClean(site);
+    expect(readOutput(outDir, routes.server('second-files'))).toContain('Second Files');
     rmSync(serverFile('second-files'));
     rebuildMatchesClean(site);
-    expect(treeEntries(join(work, 'dist')).some((entry) => entry.includes('second-files'))).toBe(false);
+    expect(treeEntries(outDir).filter((entry) => entry.includes('second-files'))).toEqual([]);
   });
 
   it('rebuilds after an attack page is edited', () => {
     const site = copyOfBaseline();
-    const { contentDir, work } = site;
-    const page = join(contentDir, 'attacks', 'mcp03.mdx');
+    const page = join(site.contentDir, 'attacks', 'mcp03.mdx');
     writeFileSync(page, `${readFileSync(page, 'utf8')}\nA paragraph added by the rebuild test.\n`);
-    rebuildMatchesClean(site);
-    const html = readFileSync(join(work, 'dist/attacks/mcp03/index.html'), 'utf8');
-    expect(html).toContain('A paragraph added by the rebuild test.');
+    const { outDir } = rebuildMatchesClean(site);
+    expect(readOutput(outDir, routes.attack('mcp03'))).toContain('A paragraph added by the rebuild test.');
   });
 
   it('rebuilds after a person overrides a classification', () => {
@@ -137,7 +188,10 @@ describe('incremental rebuilds', () => {
       { server: 'acme-pay', tool: tool.name },
       { on: '2026-11-04', set: { category: 'destructive', risk: 'critical' }, reason: 'Checked by hand for the rebuild test.' },
     );
-    rebuildMatchesClean(site);
+    const page = baselineTools.get(`acme-pay/${tool.name}`)!;
+    const { paths, outDir } = rebuildMatchesClean(site);
+    expect(paths).toContain(page);
+    expect(readOutput(outDir, page)).toContain('Checked by hand for the rebuild test.');
   });
 
   it('after a build that was stopped half-way and content put back, matches a clean build', async () => {
@@ -154,11 +208,11 @@ describe('incremental rebuilds', () => {
       const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
       // Stopped once it renders server pages: the catalogue JSON is written, the tool pages are not yet.
       child.stdout.on('data', (chunk: Buffer) => {
-        if (/├─ \/servers\//.test(stripVTControlCharacters(chunk.toString()))) child.kill('SIGKILL');
+        if (stripVTControlCharacters(chunk.toString()).includes(`├─ /${routes.servers}`)) child.kill('SIGKILL');
       });
       child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`))));
     });
-    expect(readFileSync(join(work, 'dist/catalog/acme-files.json'), 'utf8')).toContain('Acme Files, renamed');
+    expect(readOutput(join(work, 'dist'), routes.catalogShard('acme-files'))).toContain('Acme Files, renamed');
     // Some pages now name the server as renamed; the content says otherwise again.
     writeFileSync(file, original);
     rebuildMatchesClean(site);
@@ -168,8 +222,8 @@ describe('incremental rebuilds', () => {
     const site = copyOfBaseline();
     const { work } = site;
     rmSync(join(work, 'dist'), { recursive: true });
-    const { rendered, kept } = rebuildMatchesClean(site);
-    expect(kept).toBeGreaterThan(rendered);
+    const { paths, kept } = rebuildMatchesClean(site);
+    expect(kept).toBeGreaterThan(paths.length);
   });
 
   it('rebuilds everything when asked for a full build, with the same output', () => {

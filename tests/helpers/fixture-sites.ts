@@ -1,7 +1,10 @@
 import { inject } from 'vitest';
 
 /** The sites tests/setup/fixture-sites.ts builds once per run. */
-export type FixtureSiteName = 'catalog' | 'catalogUnderBase' | 'hostile' | 'incremental';
+export type FixtureSiteName = 'catalog' | 'catalogUnderBase' | 'hostile' | 'reimported';
+
+/** The day the `reimported` site's Acme Files was imported again, with one tool changed and one gone. */
+export const REIMPORTED_ON = '2026-11-09';
 
 export interface FixtureSite {
   /** The catalogue folder it was built from. */

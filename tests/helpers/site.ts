@@ -2,13 +2,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { astroBuildCommand, projectRoot } from '../../src/cli/dev/astro-build.ts';
+import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { importServer, readToolsListFile } from '../../src/lib/catalog/importer.ts';
+import { routes } from '../../src/lib/site/routes.ts';
 
 type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 
 export const repoRoot = projectRoot;
+
+/** The public origin test builds are made for, unless a test names another. */
+export const TEST_SITE = 'https://atlas.example';
 
 export interface BuildResult {
   status: number | null;
@@ -57,10 +63,48 @@ export function buildCommand(options: BuildOptions): { args: string[]; env: Node
     outDir,
     cacheDir: join(work, 'cache'),
     base: options.base ?? '/',
-    site: options.site ?? 'https://atlas.example',
+    site: options.site ?? TEST_SITE,
     args: options.args ?? [],
   });
   return { args, env, outDir };
+}
+
+/**
+ * The file a route (src/lib/site/routes.ts) is written to in an output folder: a page's route
+ * ends in a slash and is its folder's index.html, a file's route is the file.
+ */
+export function outputFile(outDir: string, route: string): string {
+  return route === '' || route.endsWith('/') ? join(outDir, route, 'index.html') : join(outDir, route);
+}
+
+/** The route of every tool page a catalogue folder builds, by `<server slug>/<tool name>`. */
+export function toolRoutes(contentDir: string): Map<string, string> {
+  return new Map(
+    readCatalog(contentDir).flatMap(({ server, tools }) =>
+      tools.map((tool) => [`${server.slug}/${tool.name}`, routes.tool(server.slug, tool.slug!)]),
+    ),
+  );
+}
+
+/** The text of what a route published in an output folder. */
+export function readOutput(outDir: string, route: string): string {
+  return readFileSync(outputFile(outDir, route), 'utf8');
+}
+
+/**
+ * The paths a build's log says it rendered rather than kept from the previous build, as routes
+ * (`tools/a/b/`, `catalog/a.json`). Astro prints each path after `├─`, followed by `(cached)` or
+ * `(restored)` when kept; a rendered path is followed by its time, sometimes on a later line when
+ * paths render side by side, so anything not marked kept counts as rendered.
+ */
+export function renderedPaths(log: string): string[] {
+  const text = stripVTControlCharacters(log);
+  const rendered: string[] = [];
+  for (const [, path, after] of text.matchAll(/├─ \/(\S*?)(?=\d\d:\d\d:\d\d|\s|$)([^\n├]*)/g)) {
+    if (/\((?:cached|restored)\)/.test(after!)) continue;
+    rendered.push(path!.replace(/(^|\/)index\.html$/, '$1'));
+  }
+  return rendered;
 }
 
 /** Every file and folder below `dir`, as paths relative to it (folders end in a slash). */

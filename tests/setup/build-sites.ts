@@ -1,4 +1,4 @@
 import type { TestProject } from 'vitest/node';
 import { provideFixtureSites } from './fixture-sites.ts';
 
-export default (project: TestProject) => provideFixtureSites(project, ['catalog', 'hostile', 'incremental']);
+export default (project: TestProject) => provideFixtureSites(project, ['catalog', 'hostile', 'reimported']);
