@@ -12,6 +12,7 @@ import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelco
 import { z } from 'astro/zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/lib/catalog/definition-hash.ts';
+import { absoluteUrl, routes } from '../../src/lib/site/routes.ts';
 import { connectThroughGuard, INITIALIZE, rawGuard, type GuardSession } from '../helpers/guard.ts';
 import { repoRoot } from '../helpers/site.ts';
 
@@ -249,7 +250,15 @@ describe('a hostile client', () => {
     guard.send({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'read_note', arguments: { id: '1' } } });
     const ok = await guard.response(6);
     expect(JSON.stringify(ok)).toMatch(/read_note ran/);
-    for (const id of [3, 4, 5]) expect((await guard.response(id))['error']).toBeDefined();
+    // Each malformed call gets an error that names the field at fault, and no result.
+    const refusal = async (id: number) => {
+      const response = await guard.response(id);
+      expect(response['result'], `response ${id}`).toBeUndefined();
+      return (response['error'] as { message: string }).message;
+    };
+    expect(await refusal(3)).toMatch(/"name"[\s\S]*expected string, received number/);
+    expect(await refusal(4)).toMatch(/"arguments"[\s\S]*expected record, received array/);
+    expect(await refusal(5)).toMatch(/"arguments"[\s\S]*expected record, received string/);
     expect(received()).toEqual([{ name: 'read_note', args: { id: '1' } }]);
     guard.child.stdin.end();
     expect(await guard.exit).toBe(0);
@@ -293,7 +302,7 @@ describe('failing closed', () => {
     const cache = join(dir, 'cache');
     const http = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(POLICY)));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/servers/x/policy.json`;
+    const url = absoluteUrl(routes.serverPolicy('x'), `http://127.0.0.1:${(http.address() as AddressInfo).port}`);
     const run = [`--policy`, url, '--', process.execPath, hostileServer];
     expect((await refuse(run, { ATLAS_CACHE: cache })).code).toBe(0); // fetched, verified, cached
     await new Promise<void>((resolve) => http.close(() => resolve()));

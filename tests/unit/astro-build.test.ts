@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { astroBuildCommand, renderCounts } from '../../src/cli/dev/astro-build.ts';
 import { writeFileAtomic } from '../../src/lib/shared/files.ts';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -7,12 +7,27 @@ import { join } from 'node:path';
 
 describe('the real build command', () => {
   it("passes the catalogue, output, cache and base, and none of Vite's own variables", () => {
-    // Vitest runs under Vite: BASE_URL and MODE are set here, as in any script Vite runs.
-    expect(process.env['BASE_URL']).toBeDefined();
-    const { args, env } = astroBuildCommand({ contentDir: '/c', outDir: '/o', cacheDir: '/k', base: '/atlas/', args: ['--full'] });
+    // Any script Vite runs (Vitest too) has Vite's own variables; set here so the test does not rely on Vitest's.
+    vi.stubEnv('BASE_URL', '/vite-base/');
+    vi.stubEnv('MODE', 'test');
+    vi.stubEnv('VITE_USER_NODE_ENV', 'test');
+    // The rest of the environment (a proxy, a CA) reaches the build.
+    vi.stubEnv('HTTPS_PROXY', 'http://proxy.example:3128');
+    let command;
+    try {
+      command = astroBuildCommand({ contentDir: '/c', outDir: '/o', cacheDir: '/k', base: '/atlas/', args: ['--full'] });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const { args, env } = command;
     expect(args.slice(1)).toEqual(['build', '--outDir', '/o', '--full']);
-    expect(env).toMatchObject({ ATLAS_CONTENT: '/c', ATLAS_CACHE_DIR: '/k', ATLAS_BASE: '/atlas/' });
-    for (const key of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR']) expect(env[key], key).toBeUndefined();
+    expect(env).toMatchObject({
+      ATLAS_CONTENT: '/c',
+      ATLAS_CACHE_DIR: '/k',
+      ATLAS_BASE: '/atlas/',
+      HTTPS_PROXY: 'http://proxy.example:3128',
+    });
+    for (const key of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'VITE_USER_NODE_ENV']) expect(env[key], key).toBeUndefined();
     // Left out, the base and origin are astro.config.mjs's defaults, not an empty value.
     expect(astroBuildCommand({ contentDir: '/c', outDir: '/o', cacheDir: '/k' }).env['ATLAS_BASE']).toBeUndefined();
   });

@@ -78,24 +78,30 @@ describe('relatedTools', () => {
   const catalog = catalogOf(fixtureCatalog());
 
   it('lists the same server and category first, then the same name on another server, never the tool itself', () => {
-    const tool = byId(catalog, 'acme-pay/list-files');
-    const related = relatedTools(catalog, tool);
-    expect(related.elsewhere[0]!.id).toBe('acme-files/list-files');
-    for (const other of related.sameServer) {
-      expect(other.server).toBe(tool.server);
-      expect(other.category).toBe(tool.category);
-    }
-    expect([...ids(related.sameServer), ...ids(related.elsewhere)]).not.toContain(tool.id);
-    for (const other of related.elsewhere) expect(other.server).not.toBe(tool.server);
+    const sorted = (tools: Tool[]) => ids(tools).sort();
+    const listFiles = relatedTools(catalog, byId(catalog, 'acme-files/list-files'));
+    expect(sorted(listFiles.sameServer)).toEqual(['acme-files/get-weather', 'acme-files/read-file']);
+    expect(ids(listFiles.elsewhere)).toEqual(['acme-pay/list-files']);
+    // acme-pay has no other Read tool: the same name on acme-files comes first, then its other Read tools.
+    const payListFiles = relatedTools(catalog, byId(catalog, 'acme-pay/list-files'));
+    expect(payListFiles.sameServer).toEqual([]);
+    expect(payListFiles.elsewhere[0]!.id).toBe('acme-files/list-files');
+    expect(sorted(payListFiles.elsewhere)).toEqual(['acme-files/get-weather', 'acme-files/list-files', 'acme-files/read-file']);
+    // A tool with no other tool of its category has nothing related.
+    expect(relatedTools(catalog, byId(catalog, 'acme-pay/create-payment'))).toEqual({ sameServer: [], elsewhere: [] });
   });
 
   it('lists no more than it is asked for, and no removed tool', () => {
-    for (const tool of catalog.tools) {
-      const { sameServer, elsewhere } = relatedTools(catalog, tool, 2);
-      expect(sameServer.length).toBeLessThanOrEqual(2);
-      expect(elsewhere.length).toBeLessThanOrEqual(2);
-      for (const other of [...sameServer, ...elsewhere]) expect(other.removed).toBe(false);
-    }
+    expect(ids(relatedTools(catalog, byId(catalog, 'acme-pay/list-files'), 2).elsewhere)).toHaveLength(2);
+    const contentDir = fixtureCatalog();
+    const file = join(contentDir, 'servers/acme-files.json');
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    data.tools.find((tool: { name: string }) => tool.name === 'read_file').history.removedOn = '2026-11-30';
+    writeFileSync(file, JSON.stringify(data));
+    const withRemoved = catalogOf(contentDir);
+    expect(byId(withRemoved, 'acme-files/read-file').removed).toBe(true);
+    expect(ids(relatedTools(withRemoved, byId(withRemoved, 'acme-files/list-files')).sameServer)).toEqual(['acme-files/get-weather']);
+    expect(ids(relatedTools(withRemoved, byId(withRemoved, 'acme-pay/list-files')).elsewhere)).not.toContain('acme-files/read-file');
   });
 });
 
@@ -105,7 +111,7 @@ describe('page keys', () => {
     const found = new Map<string, string>();
     for (const tool of catalog.tools)
       found.set(tool.path, toolPageKey(catalog, tool, relatedTools(catalog, tool), serverNeighbours(catalog, tool)));
-    for (const server of catalog.servers) found.set(`servers/${server.slug}/`, serverKey(catalog, server.slug));
+    for (const server of catalog.servers) found.set(routes.server(server.slug), serverKey(catalog, server.slug));
     return found;
   }
   const changedKeys = (before: Map<string, string>, after: Map<string, string>) =>
@@ -129,7 +135,7 @@ describe('page keys', () => {
           return tool.id === edited || [...sameServer, ...elsewhere, previous, next].some((other) => other?.id === edited);
         })
         .map((tool) => tool.path);
-    const expected = new Set([...showing(before), ...showing(after), 'servers/acme-files/']);
+    const expected = new Set([...showing(before), ...showing(after), routes.server('acme-files')]);
     // The edited tool is listed elsewhere, so more than its own page and its server's change.
     expect(expected.size).toBeGreaterThan(2);
     expect(changedKeys(keys(before), keys(after)).sort()).toEqual([...expected].sort());

@@ -55,7 +55,9 @@ describe('classifyTool on the reference servers', () => {
   });
 
   it('classifies every reference tool with at least one rationale sentence', () => {
-    for (const t of [...docx, ...camoufox, ...notebook, ...reference('tachibot-mcp')]) {
+    const tools = [...docx, ...camoufox, ...notebook, ...reference('tachibot-mcp')];
+    expect(tools.length).toBeGreaterThan(0);
+    for (const t of tools) {
       const result = classifyTool(t);
       expect(result.rationale.length, t.name).toBeGreaterThan(0);
       expect(result.confidence).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedServer } from '../../src/lib/catalog/files.ts';
 import { classifyTool } from '../../src/lib/classification/classify.ts';
+import { routes, withBase } from '../../src/lib/site/routes.ts';
 import { searchRecords } from '../../src/lib/site/search-records.ts';
 
 const tool = (name: string, description: string, extra: Record<string, unknown> = {}) => {
@@ -20,7 +21,7 @@ const server: LoadedServer = {
 describe('search records', () => {
   it('index each current tool under its page URL with the effective risk, and each server', () => {
     const records = searchRecords([server]);
-    expect(records.map((r) => r.url)).toEqual(['/servers/demo/', '/tools/demo/delete-file/']);
+    expect(records.map((r) => r.url)).toEqual([withBase(routes.server('demo'), '/'), withBase(routes.tool('demo', 'delete-file'), '/')]);
     const record = records[1]!;
     expect(record.filters).toEqual({ risk: ['Critical'], category: ['Destructive'], server: ['Demo[U+200B ZERO WIDTH SPACE]'] });
     expect(record.meta).toMatchObject({ title: 'delete_file', risk: 'Critical' });

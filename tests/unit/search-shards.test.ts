@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedServer } from '../../src/lib/catalog/files.ts';
 import { classifyTool } from '../../src/lib/classification/classify.ts';
+import { routes, withBase } from '../../src/lib/site/routes.ts';
 import { searchShards, shardCount, shardOf } from '../../src/lib/site/search-shards.ts';
 
 const server = (slug: string, toolNames: string[], description = 'Does things.'): LoadedServer => ({
@@ -35,8 +36,9 @@ describe('search index shards', () => {
     const servers = catalogue(300, 20);
     const shards = searchShards(servers);
     expect(shards).toHaveLength(2);
-    for (const { server: meta } of servers) {
-      const holding = shards.filter((shard) => shard.records.some((record) => record.url.startsWith(`/tools/${meta.slug}/`)));
+    for (const { server: meta, tools } of servers) {
+      const pages = new Set(tools.map((tool) => withBase(routes.tool(meta.slug, tool.slug!), '/')));
+      const holding = shards.filter((shard) => shard.records.some((record) => pages.has(record.url)));
       expect(holding).toEqual([shards[shardOf(meta.slug, 2)]]);
     }
     expect(searchShards(catalogue(300, 20)).map((shard) => shard.digest)).toEqual(shards.map((shard) => shard.digest));
