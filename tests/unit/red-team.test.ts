@@ -421,6 +421,16 @@ describe('exports never allow what policy.json denies, beyond the corpus', () =>
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('a list of any length is decided, not thrown on: a huge one is denied', () => {
+    const policy = bundleFor('tachibot-mcp') as EvalPolicy;
+    for (const length of [150_000, 2_000_000]) {
+      const verdict = evaluate(policy, { tool: 'gemini_query', args: { prompt: 'p', files: Array<string>(length).fill('src/a.ts') } });
+      expect(verdict.decision).toBe('deny');
+      expect(verdict.reason).toMatch(/more than/);
+    }
+    expect(evaluate(policy, { tool: 'gemini_query', args: { prompt: 'p', files: Array<string>(50).fill('src/a.ts') } }).decision).toBe('allow');
+  });
+
   it('a 1 MB argument is decided in well under a second per check', () => {
     const policy = bundleFor('camoufox-mcp');
     const started = performance.now();

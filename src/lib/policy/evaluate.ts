@@ -20,7 +20,8 @@
  * operator in a hand-written policy denies the call and says why, never throws.
  * Patterns run with RE2 semantics (linear time, as Intercept's Go engine). A path with `[*]`
  * (`args.files[*]`) tests every element: a `require` must hold for each, a `deny_if` fires
- * if any matches, and an empty list has nothing to test.
+ * if any matches, and an empty list has nothing to test. A call whose `[*]` paths reach more than
+ * MAX_LIST_VALUES values is denied without testing them (it is decided, never thrown on).
  */
 
 import { parseConditionPath } from '../../schemas/condition-path.ts';
@@ -90,13 +91,20 @@ export function windowStart(window: string, now: number): number | undefined {
   return size === undefined ? undefined : Math.floor(now / size) * size;
 }
 
-type Resolved = { kind: 'present'; value: unknown } | { kind: 'absent' } | { kind: 'unreachable'; at: string };
+type Resolved = { kind: 'present'; value: unknown } | { kind: 'absent' } | { kind: 'unreachable'; at: string } | TooMany;
+
+/** More values behind a `[*]` path than a gateway should test one by one: the call is denied. */
+type TooMany = { kind: 'too-many'; at: string };
+
+/** The most values one condition path may reach through `[*]`; a call that sends more is denied, not tested. */
+export const MAX_LIST_VALUES = 10_000;
 
 /** What a path finds in the arguments: every value it reaches (several through `[*]`), or why none. */
 type ResolvedAll =
   | { kind: 'present'; values: unknown[]; /** Some elements of a list lack the property. */ partial: boolean }
   | { kind: 'absent' }
-  | { kind: 'unreachable'; at: string };
+  | { kind: 'unreachable'; at: string }
+  | TooMany;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -112,8 +120,15 @@ export function resolveAll(args: unknown, path: string): ResolvedAll {
     for (const value of current) {
       if (step.kind === 'each') {
         if (!Array.isArray(value)) return { kind: 'unreachable', at: walked };
-        next.push(...value);
+        // One by one: spreading a list of a few hundred thousand elements overflows the call stack.
+        if (next.length + value.length > MAX_LIST_VALUES) return { kind: 'too-many', at: `${walked}[*]` };
+        for (const element of value) next.push(element);
       } else {
+        // null where an object may stand (an Optional model left unset) holds no property.
+        if (value === null) {
+          partial = true;
+          continue;
+        }
         if (!isObject(value)) return { kind: 'unreachable', at: walked };
         // An element of a list without the property has nothing for a deny_if to test, but
         // leaves a require unmet.
@@ -224,8 +239,14 @@ const denied = (by: 'require' | 'deny_if', condition: EvalCondition, reason: str
   reason,
 });
 
-const unreachable = (by: 'require' | 'deny_if', condition: EvalCondition, at: string): Verdict =>
-  denied(by, condition, `Denied: ${at} is not the object or list ${condition.path} reads, so it cannot be checked.`);
+const unreachable = (by: 'require' | 'deny_if', condition: EvalCondition, resolved: { kind: 'unreachable' | 'too-many'; at: string }): Verdict =>
+  denied(
+    by,
+    condition,
+    resolved.kind === 'too-many'
+      ? `Denied: ${resolved.at} holds more than ${MAX_LIST_VALUES} values, more than the policy checks one by one.`
+      : `Denied: ${resolved.at} is not the object or list ${condition.path} reads, so it cannot be checked.`,
+  );
 
 /** Decides one call. With `counters`, an allowed call is counted, so a burst is seen across calls. */
 export function evaluate(
@@ -250,7 +271,7 @@ export function evaluate(
 
   for (const condition of rule?.require ?? []) {
     const resolved = resolveAll(call.args, condition.path);
-    if (resolved.kind === 'unreachable') return unreachable('require', condition, resolved.at);
+    if (resolved.kind === 'unreachable' || resolved.kind === 'too-many') return unreachable('require', condition, resolved);
     if (resolved.kind === 'absent' || resolved.partial) {
       if (condition.op === 'exists' && condition.value === false) continue;
       return denied(
@@ -269,7 +290,7 @@ export function evaluate(
 
   for (const condition of rule?.deny_if ?? []) {
     const resolved = resolveAll(call.args, condition.path);
-    if (resolved.kind === 'unreachable') return unreachable('deny_if', condition, resolved.at);
+    if (resolved.kind === 'unreachable' || resolved.kind === 'too-many') return unreachable('deny_if', condition, resolved);
     if (resolved.kind === 'absent') {
       if (condition.op === 'exists' && condition.value === false)
         return denied('deny_if', condition, `Denied: the rule denies calls that do not send ${condition.path}.`);

@@ -139,11 +139,14 @@ function conditionsFor(kind: ArgumentKind, arg: SchemaArgument, options: Recomme
 
 function shapeChecks(
   kind: ArgumentKind,
-  arg: Pick<SchemaArgument, 'name' | 'types' | 'enumValues' | 'items' | 'hasProperties'>,
+  arg: Pick<SchemaArgument, 'name' | 'types' | 'enumValues' | 'element' | 'hasProperties' | 'mapValues'>,
   steps: SchemaArgument['steps'],
   options: RecommendOptions,
 ): Condition[] {
   const path = formatConditionPath(steps);
+  // A map (additionalProperties, patternProperties) holds values under names the caller
+  // chooses; no path reaches them, so an argument of a checked kind that is one is refused.
+  if (arg.mapValues.length > 0) return [{ path, op: 'exists', value: true }];
   if (arg.enumValues !== undefined) {
     const allowed = scalarsOf(arg.enumValues);
     return allowed.length > 0 ? [{ path, op: 'not_in', value: allowed }] : [{ path, op: 'exists', value: true }];
@@ -153,7 +156,7 @@ function shapeChecks(
   if (only('array', 'null')) {
     // A list of objects is checked through the objects' own properties (walked separately);
     // a list of anything else element by element, with this argument's kind.
-    const element = arg.items ? walkArguments({ properties: { [arg.name]: arg.items } }).args[0] : undefined;
+    const element = arg.element;
     if (!element) return [{ path, op: 'exists', value: true }];
     if (element.hasProperties && element.types.size > 0 && [...element.types].every((t) => t === 'object')) return [];
     return shapeChecks(kind, element, [...steps, { kind: 'each' }], options);
@@ -179,13 +182,42 @@ function amountChecks(path: string, types: Set<string>): Condition[] {
     : [{ path, op: 'not_regex', value: CONDITION_PATTERNS.amountText.value }];
 }
 
-/** An argument's kind by its name and schema, or, for a list, by its name and the elements' schema (`links: [uri]`). */
-export function kindOf(arg: Pick<SchemaArgument, 'name' | 'schema' | 'items'>): ArgumentKind | undefined {
+/**
+ * An argument's kind by its name and schema, or, for a list, by its name and the elements'
+ * schema (`links: [uri]`), or for a map by the schema of its values (`webhooks: {name: uri}`).
+ */
+export function kindOf(
+  arg: Pick<SchemaArgument, 'name' | 'schema' | 'types'> & Partial<Pick<SchemaArgument, 'element' | 'mapValues' | 'steps'>>,
+): ArgumentKind | undefined {
   return (
     argumentKindOf(arg.name, arg.schema) ??
-    (arg.items ? argumentKindOf(arg.name, arg.items) : undefined) ??
-    (isOutputPath(arg.name, arg.schema) ? 'path' : undefined)
+    (arg.element ? argumentKindOf(arg.name, arg.element.schema) : undefined) ??
+    arg.mapValues?.map((values) => argumentKindOf(arg.name, values)).find((kind) => kind !== undefined) ??
+    qualifiedKind(arg.name) ??
+    (isResponseBody(arg) ? 'code' : undefined) ??
+    (isOutputPath(arg.name, arg.schema, arg.types) ? 'path' : undefined)
   );
+}
+
+/** Last words that say "the text of" without changing what it is: `commandLine`, `sql_string`, `script_str`. */
+const FORM_WORDS = new Set(['line', 'lines', 'string', 'str', 'text']);
+
+/** The kind of the word before a form word (`command` in `commandLine`), never a path (`file_text` is a file's content). */
+function qualifiedKind(name: string): ArgumentKind | undefined {
+  const parts = words(name);
+  if (parts.length < 2 || !FORM_WORDS.has(parts.at(-1)!)) return undefined;
+  const kind = argumentKindOf(parts.at(-2)!, {});
+  return kind === 'path' ? undefined : kind;
+}
+
+/**
+ * The body of a response a browser tool serves in place of the real one (`modifyResponse.body`):
+ * the page runs it as its own HTML and script, so it is checked as code.
+ */
+function isResponseBody(arg: Partial<Pick<SchemaArgument, 'steps'>> & Pick<SchemaArgument, 'name'>): boolean {
+  if (words(arg.name).at(-1) !== 'body') return false;
+  const parent = arg.steps?.filter((step) => step.kind === 'name').at(-2);
+  return parent?.kind === 'name' && words(parent.name).includes('response');
 }
 
 /** Last words that name where a tool writes (`docx_output`, `destination`). */
@@ -198,12 +230,10 @@ const OUTPUT_PATH_DESCRIPTION = /\b(output|destination|target|save)\s+(file\s*)?
  * tool writes: a name ending in output or destination, or a description that says output path.
  * A write to an unchecked path is as harmful as a read, so it gets the path check.
  */
-function isOutputPath(name: string, schema: unknown): boolean {
+function isOutputPath(name: string, schema: unknown, types: ReadonlySet<string>): boolean {
   if (typeof schema !== 'object' || schema === null) return false;
   const record = schema as Record<string, unknown>;
-  const type = record['type'];
-  const text = type === 'string' || (Array.isArray(type) && type.includes('string'));
-  if (!text) return false;
+  if (!types.has('string')) return false;
   const last = words(name).at(-1);
   const description = typeof record['description'] === 'string' ? record['description'] : '';
   return (last !== undefined && OUTPUT_WORDS.has(last)) || OUTPUT_PATH_DESCRIPTION.test(description);

@@ -178,6 +178,14 @@ function permitClause(rule: Rule | undefined, lost: string[]): string | undefine
       continue;
     }
     const id = patternIdOf(condition);
+    if (id === 'amountText') {
+      // Refusing the argument when sent is not enough here: ToolHive drops a number too large for
+      // a decimal (1e21) before Cedar sees it, so an amount sent that way would pass as "not sent".
+      lost.push(
+        `ToolHive drops numbers too large for a decimal before Cedar sees them, so an amount that may be text or a number (${condition.path}) cannot be refused reliably; the tool is denied`,
+      );
+      return false;
+    }
     if (id && CASE_BLIND.has(id)) {
       lost.push(
         `Cedar cannot compare text without letter case, so it cannot keep the ${id === 'windowsDevice' ? 'Windows device-name' : 'system-folder'} check on ${condition.path}: calls that send ${argument} are denied (atlas guard and Intercept keep the check)`,
@@ -242,6 +250,10 @@ export function cedarPolicies(input: ExportInput): { policies: string[]; notes: 
   }
   notes.push(...groups.sentences());
   if (limited) notes.push('Cedar cannot count calls: the rate limits are not kept; set them in ToolHive or a gateway in front of it.');
+  if (policies.some((policy) => policy.startsWith('permit')))
+    notes.push(
+      'ToolHive passes arguments that are not an object (a list, text, a number, null) to Cedar as no arguments at all, so such a call is decided as one without arguments and the server gets the raw value; most servers reject it, and atlas guard and Intercept deny it.',
+    );
   notes.push('Tools not permitted here are denied and filtered out of tools/list (Cedar denies by default).');
   return { policies, notes };
 }
