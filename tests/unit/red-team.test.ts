@@ -428,7 +428,9 @@ describe('exports never allow what policy.json denies, beyond the corpus', () =>
       expect(verdict.decision).toBe('deny');
       expect(verdict.reason).toMatch(/more than/);
     }
-    expect(evaluate(policy, { tool: 'gemini_query', args: { prompt: 'p', files: Array<string>(50).fill('src/a.ts') } }).decision).toBe('allow');
+    expect(evaluate(policy, { tool: 'gemini_query', args: { prompt: 'p', files: Array<string>(50).fill('src/a.ts') } }).decision).toBe(
+      'allow',
+    );
   });
 
   it('a 1 MB argument is decided in well under a second per check', () => {

@@ -70,7 +70,12 @@ function resolveRef(ref: string, root: Record<string, unknown>): Record<string, 
  * reference this walk cannot follow, a reference cycle or variants nested too deep mark the
  * walk unwalkable rather than being skipped.
  */
-function variants(schema: Record<string, unknown>, state: WalkState, depth = 0, refs: readonly string[] = []): Array<Record<string, unknown>> {
+function variants(
+  schema: Record<string, unknown>,
+  state: WalkState,
+  depth = 0,
+  refs: readonly string[] = [],
+): Array<Record<string, unknown>> {
   const out = [schema];
   if ('$dynamicRef' in schema || '$recursiveRef' in schema) state.unwalkable = true;
   const ref = schema['$ref'];
@@ -156,8 +161,7 @@ export function walkArguments(inputSchema: unknown): { args: SchemaArgument[]; t
       types: typesOf(all),
       enumValues: enumOf(all),
       items,
-      element:
-        items && depth < MAX_WALK_DEPTH ? describe(name, items, [...here, { kind: 'each' }], depth + 1) : undefined,
+      element: items && depth < MAX_WALK_DEPTH ? describe(name, items, [...here, { kind: 'each' }], depth + 1) : undefined,
       mapValues: mapValuesOf(all),
       hasProperties: all.some((v) => isRecord(v['properties'])),
       description,

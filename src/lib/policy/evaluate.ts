@@ -239,7 +239,11 @@ const denied = (by: 'require' | 'deny_if', condition: EvalCondition, reason: str
   reason,
 });
 
-const unreachable = (by: 'require' | 'deny_if', condition: EvalCondition, resolved: { kind: 'unreachable' | 'too-many'; at: string }): Verdict =>
+const unreachable = (
+  by: 'require' | 'deny_if',
+  condition: EvalCondition,
+  resolved: { kind: 'unreachable' | 'too-many'; at: string },
+): Verdict =>
   denied(
     by,
     condition,
