@@ -7,12 +7,12 @@ import { evaluate } from '../../src/lib/policy/evaluate.ts';
 import { CONDITION_PATTERNS, MUST_MATCH, PATH_LOOKALIKES } from '../../src/lib/policy/patterns.ts';
 import { compileRe2 } from '../../src/schemas/re2.ts';
 import { kindOf, recommendedRule, serverBundle } from '../../src/lib/policy/recommend.ts';
+import { cedarDecides } from '../helpers/toolhive-cedar.ts';
 import {
   bundleOf,
-  cedarDecides,
   corpusCalls,
   exportsOf,
-  interceptDecides,
+  interceptDecidesByEvaluator,
   modelDecides,
   shippedServers,
   syntheticServer,
@@ -106,7 +106,7 @@ describe('no export allows what policy.json denies', () => {
     const leaks: string[] = [];
     for (const { call, bundle } of corpus) {
       const model = modelDecides(bundle, call);
-      if (model === 'deny' && interceptDecides(byServer.get(call.server)!.intercept, call.tool, call.args) === 'allow')
+      if (model === 'deny' && interceptDecidesByEvaluator(byServer.get(call.server)!.intercept, call.tool, call.args) === 'allow')
         leaks.push(show(call));
     }
     expect(leaks).toEqual([]);

@@ -7,11 +7,12 @@ import { classifyTool, type ToolDefinition } from '../../src/lib/classification/
 import { effectiveClassification } from '../../src/lib/classification/effective.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
 import { countersAfter, policyExamples, runExample } from '../../src/lib/policy/examples.ts';
-import { cedarDecides, interceptDecides } from '../fixtures/attacks/harness.ts';
 import { EXPORT_FORMATS, exportAll } from '../../src/lib/policy/exports/index.ts';
 import { recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
 import { policySchema, type Policy } from '../../src/schemas/policy.ts';
 import type { CatalogTool } from '../../src/schemas/tool.ts';
+import { interceptDecides, readIntercept } from '../helpers/intercept-engine.ts';
+import { cedarDecides } from '../helpers/toolhive-cedar.ts';
 
 interface ServerCase {
   slug: string;
@@ -45,13 +46,26 @@ const hostile: ServerCase = (() => {
   };
 })();
 
-const bundleOf = (server: ServerCase) => serverBundle(server.tools);
-const exportsOf = (server: ServerCase) =>
-  exportAll(
-    server.slug,
-    bundleOf(server),
-    server.tools.map((t) => t.name),
-  );
+/** Each server's bundle and exports, computed once: every test below reads them and none changes them. */
+const bundles = new Map<ServerCase, Policy>();
+const bundleOf = (server: ServerCase) => {
+  let bundle = bundles.get(server);
+  if (!bundle) bundles.set(server, (bundle = serverBundle(server.tools)));
+  return bundle;
+};
+const exportsByServer = new Map<ServerCase, ReturnType<typeof exportAll>>();
+const exportsOf = (server: ServerCase) => {
+  let exported = exportsByServer.get(server);
+  if (!exported) {
+    exported = exportAll(
+      server.slug,
+      bundleOf(server),
+      server.tools.map((t) => t.name),
+    );
+    exportsByServer.set(server, exported);
+  }
+  return exported;
+};
 const textOf = (server: ServerCase, id: string) => exportsOf(server).find((e) => e.id === id)!.text;
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30);
@@ -86,7 +100,7 @@ describe.each([...servers, hostile])('exports of $slug', (server) => {
   });
 
   it('Intercept: the examples decide as in the policy model, or deny where a loss is marked; never allow more', () => {
-    const document = parseYaml(textOf(server, 'intercept-yaml'));
+    const document = readIntercept(textOf(server, 'intercept-yaml'));
     const { lossy = [] } = exported.find((e) => e.id === 'intercept-yaml')!;
     for (const tool of server.tools) {
       if (tool.name === '*') continue;

@@ -1,10 +1,7 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import { parseServerFile } from '../../src/lib/catalog/files.ts';
 import { evaluate, type EvalPolicy } from '../../src/lib/policy/evaluate.ts';
 import { exportFor } from '../../src/lib/policy/exports/index.ts';
@@ -13,6 +10,8 @@ import { serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts
 import { policyToolsOf } from '../../src/lib/scan/summary.ts';
 import type { Policy } from '../../src/schemas/policy.ts';
 import type { Category, Risk } from '../../src/schemas/risk.ts';
+import { goMatch, interceptDecides, readIntercept, type InterceptDocument } from '../helpers/intercept-engine.ts';
+import { cedarDecides } from '../helpers/toolhive-cedar.ts';
 
 /**
  * The red-team corpus (tests/fixtures/attacks/red-team.json): calls an attacker sends, each
@@ -71,193 +70,25 @@ function bundleFor(server: string, rootDir?: string): Policy {
 }
 
 const argsOf = (c: Case): unknown => (c.argsJson !== undefined ? JSON.parse(c.argsJson) : c.args);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// ---------- ToolHive + Cedar ----------
-
-const TWO_63 = 2n ** 63n;
-
-/**
- * cedar-go's NewDecimalFromFloat, as ToolHive calls it for a JSON number: multiply by 10^4 in
- * float64, refuse only values strictly above float64(MaxInt64) (= 2^63) or below -2^63, then
- * truncate to int64. A product of exactly 2^63 passes the check and overflows the conversion,
- * which on amd64 (CVTTSD2SI) gives MinInt64. Undefined: dropped (ToolHive skips the attribute).
- */
-function toolhiveDecimal(value: number): string | undefined {
-  const scaled = value * 10_000;
-  if (!Number.isFinite(scaled) || scaled > 2 ** 63 || scaled < -(2 ** 63)) return undefined;
-  let units = BigInt(Math.trunc(scaled));
-  if (units >= TWO_63) units = -TWO_63;
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  return `${negative ? '-' : ''}${abs / 10_000n}.${(abs % 10_000n).toString().padStart(4, '0')}`;
-}
-
-/** Go's JSON decoder replaces lone surrogates with U+FFFD. */
-const goString = (text: string) => text.toWellFormed();
-
-/** ToolHive's preprocessArguments then convertToCedarValue: the attributes Cedar sees. */
-function toolhiveAttributes(args: unknown): Record<string, unknown> {
-  const attrs: Record<string, unknown> = {};
-  // handleNamedResourceMethod keeps `arguments` only when it is an object.
-  if (!isObject(args)) return attrs;
-  for (const [name, value] of Object.entries(args)) {
-    const key = goString(`arg_${name}`);
-    if (typeof value === 'string') attrs[key] = goString(value);
-    else if (typeof value === 'boolean') attrs[key] = value;
-    else if (typeof value === 'number') {
-      const decimal = toolhiveDecimal(value);
-      if (decimal !== undefined) attrs[key] = { __extn: { fn: 'decimal', arg: decimal } };
-    } else attrs[`${key}_present`] = true;
-  }
-  return attrs;
-}
+// ---------- the exports, as the gateways read them ----------
 
 const cedarPolicyCache = new Map<string, string>();
-function cedarAllows(server: string, policy: Policy, tool: string, args: unknown, cacheKey: string): boolean {
+function cedarPolicies(server: string, policy: Policy, cacheKey: string): string {
   let policies = cedarPolicyCache.get(cacheKey);
   if (policies === undefined) {
     const text = exportFor('cedar', { server, policy, tools: toolsOf(server).map((t) => t.name) }).text;
     policies = (JSON.parse(text) as { cedar: { policies: string[] } }).cedar.policies.join('\n');
     cedarPolicyCache.set(cacheKey, policies);
   }
-  const argAttrs = toolhiveAttributes(args);
-  const answer = cedar.isAuthorized({
-    principal: { type: 'Client', id: 'user' },
-    action: { type: 'Action', id: 'call_tool' },
-    resource: { type: 'Tool', id: tool },
-    context: argAttrs as cedar.Context,
-    policies: { staticPolicies: policies },
-    entities: [
-      { uid: { type: 'Client', id: 'user' }, attrs: {}, parents: [] },
-      { uid: { type: 'Action', id: 'call_tool' }, attrs: { operation: 'call_tool' }, parents: [] },
-      {
-        uid: { type: 'Tool', id: tool },
-        attrs: { ...argAttrs, name: tool, operation: 'call', feature: 'tool' } as Record<string, cedar.CedarValueJson>,
-        parents: [],
-      },
-    ],
-  });
-  if (answer.type !== 'success') throw new Error(`cedar: ${JSON.stringify(answer.errors)}`);
-  // ToolHive's IsAuthorized denies whenever the diagnostics hold an error.
-  return answer.response.decision === 'allow' && answer.response.diagnostics.errors.length === 0;
+  return policies;
 }
 
-// ---------- Intercept ----------
-
-interface InterceptCondition {
-  path: string;
-  op: string;
-  value: unknown;
-}
-interface InterceptConfig {
-  default?: string;
-  hide?: string[];
-  tools?: Record<string, { rules?: Array<{ name: string; action?: string; conditions?: InterceptCondition[] }> }>;
-}
-
-/** Go's %v for the values JSON decoding produces. */
-function goFormat(value: unknown): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'number') {
-    if (value !== 0 && (Math.abs(value) >= 1e21 || Math.abs(value) < 1e-4)) {
-      const [mantissa, exponent] = value.toExponential().split('e') as [string, string];
-      const sign = exponent.startsWith('-') ? '-' : '+';
-      return `${mantissa}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
-    }
-    return String(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(goFormat).join(' ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `map[${entries.map(([k, v]) => `${k}:${goFormat(v)}`).join(' ')}]`;
-}
-
-const goEq = (actual: unknown, expected: unknown) =>
-  typeof actual === 'number' && typeof expected === 'number' ? actual === expected : goFormat(actual) === goFormat(expected);
-
-const re2Cache = new Map<string, RE2JS | null>();
-function goMatch(pattern: string, text: string): boolean {
-  let compiled = re2Cache.get(pattern);
-  if (compiled === undefined) {
-    try {
-      compiled = RE2JS.compile(pattern);
-    } catch {
-      compiled = null;
-    }
-    re2Cache.set(pattern, compiled);
-  }
-  return compiled !== null && compiled.matcher(text).find();
-}
-
-/** Intercept's evalOp. */
-function interceptOp(op: string, actual: unknown, expected: unknown): boolean {
-  switch (op) {
-    case 'eq':
-      return goEq(actual, expected);
-    case 'neq':
-      return !goEq(actual, expected);
-    case 'in':
-    case 'not_in': {
-      const found = Array.isArray(expected) && expected.some((item) => goEq(actual, item));
-      return op === 'in' ? found : !found;
-    }
-    case 'lt':
-    case 'lte':
-    case 'gt':
-    case 'gte': {
-      if (typeof actual !== 'number' || typeof expected !== 'number') return false;
-      return op === 'lt' ? actual < expected : op === 'lte' ? actual <= expected : op === 'gt' ? actual > expected : actual >= expected;
-    }
-    case 'regex':
-      return typeof actual === 'string' && typeof expected === 'string' && goMatch(expected, goString(actual));
-    case 'contains':
-      if (typeof actual === 'string') return typeof expected === 'string' && actual.includes(expected);
-      return Array.isArray(actual) && actual.some((item) => goEq(item, expected));
-    default:
-      return false;
-  }
-}
-
-/** Intercept's ResolveArgs: `strings.Split` on dots through maps. */
-function interceptResolve(args: unknown, path: string): { exists: boolean; value?: unknown } {
-  let current: unknown = isObject(args) ? args : {};
-  for (const part of path.split('.')) {
-    if (!isObject(current) || !Object.hasOwn(current, part)) return { exists: false };
-    current = current[part];
-  }
-  return { exists: true, value: current };
-}
-
-/** Intercept's Engine.Evaluate (no state store: state conditions pass, as Intercept does without one). */
-function interceptAllows(config: InterceptConfig, tool: string, args: unknown): boolean {
-  if ((config.hide ?? []).some((name) => name === tool || name === '*')) return false;
-  const tools = config.tools ?? {};
-  if (config.default === 'deny' && !Object.hasOwn(tools, tool)) return false;
-  const rules = [...(tools[tool]?.rules ?? []), ...(tool !== '*' ? (tools['*']?.rules ?? []) : [])];
-  for (const rule of rules) {
-    if (rule.action === 'deny') return false;
-    for (const condition of rule.conditions ?? []) {
-      if (condition.path.startsWith('state.')) continue;
-      const resolved = condition.path.startsWith('args.') ? interceptResolve(args, condition.path.slice(5)) : { exists: false };
-      if (condition.op === 'exists') {
-        if (typeof condition.value !== 'boolean') return false;
-        if ((resolved.exists && resolved.value !== null) !== condition.value) return false;
-        continue;
-      }
-      if (!resolved.exists || !interceptOp(condition.op, resolved.value, condition.value)) return false;
-    }
-  }
-  return true;
-}
-
-const interceptCache = new Map<string, InterceptConfig>();
-function interceptConfig(server: string, policy: Policy, cacheKey: string): InterceptConfig {
+const interceptCache = new Map<string, InterceptDocument>();
+function interceptConfig(server: string, policy: Policy, cacheKey: string): InterceptDocument {
   let config = interceptCache.get(cacheKey);
   if (!config) {
-    const text = exportFor('intercept-yaml', { server, policy, tools: toolsOf(server).map((t) => t.name) }).text;
-    config = parseYaml(text, { version: '1.1' }) as InterceptConfig;
+    config = readIntercept(exportFor('intercept-yaml', { server, policy, tools: toolsOf(server).map((t) => t.name) }).text);
     interceptCache.set(cacheKey, config);
   }
   return config;
@@ -277,8 +108,8 @@ function decide(c: Case) {
   const key = `${c.server}\u0000${c.root ?? ''}`;
   return {
     evaluator,
-    cedar: cedarAllows(c.server, policy, c.tool, args, key) ? 'allow' : 'deny',
-    intercept: interceptAllows(interceptConfig(c.server, policy, key), c.tool, args) ? 'allow' : 'deny',
+    cedar: cedarDecides(cedarPolicies(c.server, policy, key), c.tool, args),
+    intercept: interceptDecides(interceptConfig(c.server, policy, key), c.tool, args),
   };
 }
 
@@ -363,7 +194,7 @@ describe('exports never allow what policy.json denies, beyond the corpus', () =>
     ];
     const leaks: string[] = [];
     for (const [server, tool, argument, alphabet] of checks) {
-      // The tool's rule alone: Cedar parses the policy text on every call.
+      // The tool's rule alone: the globs under test, with nothing else that could deny.
       const policy: Policy = { version: '1', default: 'deny', tools: { [tool]: bundleFor(server).tools![tool]! } };
       let layer = [''];
       for (let length = 1; length <= 3; length++) {
@@ -372,7 +203,7 @@ describe('exports never allow what policy.json denies, beyond the corpus', () =>
           const args = { [argument]: text };
           if (
             evaluate(policy as EvalPolicy, { tool, args }).decision !== 'allow' &&
-            cedarAllows(server, policy, tool, args, `fuzz ${tool}`)
+            cedarDecides(cedarPolicies(server, policy, `fuzz ${tool}`), tool, args) === 'allow'
           )
             leaks.push(`${tool} ${JSON.stringify(text)}`);
         }
