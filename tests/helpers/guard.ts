@@ -48,6 +48,8 @@ export interface RawGuard {
   response: (id: number, timeoutMs?: number) => Promise<Record<string, unknown>>;
   exit: Promise<number | null>;
   stderr: () => string;
+  /** Every message the guard has written so far. */
+  messages: () => Array<Record<string, unknown>>;
 }
 
 /** The guard with its stdio in the test's hands, for what an SDK client would never send. */
@@ -56,6 +58,8 @@ export function rawGuard(args: readonly string[], env: Record<string, string> = 
   const child = spawn(command, argv, { cwd: repoRoot, env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // A guard that refuses to start exits before reading what the test sent.
+  child.stdin.on('error', () => undefined);
   const messages: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   let partial = '';
@@ -71,6 +75,7 @@ export function rawGuard(args: readonly string[], env: Record<string, string> = 
     send: (message) => child.stdin.write(`${JSON.stringify(message)}\n`),
     sendLine: (line) => child.stdin.write(`${line}\n`),
     stderr: () => stderr,
+    messages: () => [...messages],
     exit,
     response: async (id, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;

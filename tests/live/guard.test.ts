@@ -279,11 +279,12 @@ describe('a hostile client', () => {
 });
 
 describe('failing closed', () => {
+  /** A client that says initialize and leaves: a guard that starts answers it and exits 0. */
   const refuse = async (args: string[], env: Record<string, string> = {}) => {
     const guard = rawGuard(args, env);
-    // A guard that starts serves until its client goes: end the input so it would exit 0.
+    guard.send(INITIALIZE);
     guard.child.stdin.end();
-    return { code: await guard.exit, stderr: guard.stderr() };
+    return { code: await guard.exit, stderr: guard.stderr(), answered: guard.messages() };
   };
 
   it('refuses a policy that does not validate, naming the field', async () => {
@@ -338,6 +339,13 @@ describe('failing closed', () => {
     const missing = await refuse(['--policy', writePolicy(POLICY), '--', join(dir, 'no-such-server')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/could not be started/);
+    // The client hears why too: its initialize is answered with the reason.
+    expect(missing.answered).toEqual([
+      expect.objectContaining({
+        id: 0,
+        error: expect.objectContaining({ message: expect.stringMatching(/^atlas guard refused to run: .*could not be started/) }),
+      }),
+    ]);
     const crashing = await refuse([
       '--policy',
       writePolicy(POLICY),

@@ -17,6 +17,8 @@ export interface AuditEntry {
   rule: string;
   reason: string;
   args_sha256: string;
+  /** Set when the call came from a sampled model's answer rather than from the client. */
+  via?: 'sampling';
 }
 
 export function argsDigest(args: unknown): string {

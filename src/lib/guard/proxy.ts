@@ -5,16 +5,20 @@ import {
   CallToolRequestSchema,
   CallToolResultSchema,
   CompleteRequestSchema,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
+  ListRootsRequestSchema,
   ListToolsRequestSchema,
   ListToolsResultSchema,
   McpError,
   ReadResourceRequestSchema,
   ResultSchema,
+  RootsListChangedNotificationSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   ToolListChangedNotificationSchema,
@@ -26,6 +30,8 @@ import { escapeHiddenInJson } from '../text-safety/hidden.ts';
 import { argsDigest, type AuditLog } from './audit.ts';
 import { GuardError } from './errors.ts';
 import { Gate, type GateVerdict, type ListedTool } from './gate.ts';
+import { HeldTransport } from './held-transport.ts';
+import { relayed, relayedCapabilities, sampledToolCalls } from './relay.ts';
 import { OVERSIZED_MESSAGE } from './stdio-upstream.ts';
 import { describeUpstream, upstreamTransport, type Upstream } from './upstream.ts';
 import type { Policy } from '../../schemas/policy.ts';
@@ -34,8 +40,11 @@ import type { Pin } from './pins.ts';
 /**
  * The proxy: an SDK client to the real server, an SDK server to the agent's client, and the
  * gate between them for tools. Only `tools/list` and `tools/call` are changed; resources,
- * prompts, completions and logging pass through as they are. A call reaches the server only
- * after the gate allows it, with the name and arguments the gate decided on.
+ * prompts, completions and logging pass through as they are, and so do the server's own
+ * requests to the client (sampling, roots, elicitation) when the client offers them. A call
+ * reaches the server only after the gate allows it, with the name and arguments the gate
+ * decided on; a sampled model's answer reaches the server only after the gate allows every
+ * tool call it carries.
  */
 
 export interface GuardOptions {
@@ -67,7 +76,10 @@ const PASSED_NOTIFICATIONS = new Set([
   'notifications/resources/list_changed',
   'notifications/prompts/list_changed',
   'notifications/message',
+  'notifications/elicitation/complete',
 ]);
+/** JSON-RPC error code for a sampled answer the guard did not pass on: it carried a tool call the policy refuses. */
+export const REFUSED_BY_POLICY = -32051;
 
 /** A protocol error in one line: enough to find the bad message, not a page of schema detail. */
 const oneLine = (message: string) => message.replace(/\s+/g, ' ').slice(0, 300);
@@ -78,16 +90,77 @@ const denial = (reason: string): CallToolResult => ({ content: [{ type: 'text', 
 export async function runGuard(options: GuardOptions): Promise<number> {
   const { log } = options;
   const gate = new Gate(options.policy, { cataloguePins: options.cataloguePins });
-  const client = new Client({ name: 'policy-atlas-guard', version: options.version }, { capabilities: {} });
   const where = describeUpstream(options.upstream);
+  // The server is started once the client has said what it offers, so the guard offers the server the same.
+  const downstream = new HeldTransport(options.downstream);
+  const hello = await downstream.waitForInitialize();
+  if (!hello) return 0;
+  const offered = relayedCapabilities(hello.request.params.capabilities);
+  const client = new Client({ name: 'policy-atlas-guard', version: options.version }, { capabilities: offered });
+  // The server may ask the client something as soon as it is initialized; its requests wait until the client is too.
+  let clientReady!: (server: Server) => void;
+  const downstreamReady = new Promise<Server>((resolve) => (clientReady = resolve));
+  const relayTimeoutMs = Math.max(options.callTimeoutMs, options.approvalTimeoutMs);
+  registerRelays();
   try {
     await client.connect(upstreamTransport(options.upstream, options.maxResultBytes + ENVELOPE_BYTES), { timeout: options.startTimeoutMs });
   } catch (error) {
     await client.close().catch(() => undefined);
-    if (error instanceof GuardError) throw error;
-    throw new GuardError(`${where} could not be started: ${(error as Error).message}`);
+    const reason = error instanceof GuardError ? error.message : `${where} could not be started: ${(error as Error).message}`;
+    await downstream.refuse(hello.id, ErrorCode.InternalError, `atlas guard refused to run: ${reason}`);
+    throw new GuardError(reason);
   }
   const upstreamCaps = client.getServerCapabilities() ?? {};
+
+  /** The server's requests to the client, relayed only for what the client offered (the SDK refuses the rest). */
+  function registerRelays(): void {
+    if (offered.roots) {
+      client.setRequestHandler(ListRootsRequestSchema, async (request, extra) => {
+        const to = await downstreamReady;
+        const { params, options: sent } = relayed(request.params ?? {}, extra, relayTimeoutMs);
+        return to.listRoots(params, sent);
+      });
+    }
+    if (offered.elicitation) {
+      client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+        const to = await downstreamReady;
+        const { params, options: sent } = relayed(request.params, extra, relayTimeoutMs);
+        return to.elicitInput(params, sent);
+      });
+    }
+    if (offered.sampling) {
+      client.setRequestHandler(CreateMessageRequestSchema, async (request, extra) => {
+        const to = await downstreamReady;
+        if (request.params.task)
+          throw new McpError(ErrorCode.InvalidRequest, 'atlas guard does not relay task-augmented sampling requests');
+        const { params, options: sent } = relayed(request.params, extra, relayTimeoutMs);
+        // As the client would have seen it unguarded: the prompt is the client's to show a person and to answer.
+        const result = await to.createMessage(params, sent);
+        await refuseSampledCalls(result, extra.signal);
+        return result;
+      });
+    }
+  }
+
+  /**
+   * A sampled model's answer can carry tool calls for the server to run (sampling with tools).
+   * The prompt came from the server, so it is a prompt-injection channel: each call is decided
+   * by the gate as if the client had made it, and an answer with any call the policy does not
+   * allow never reaches the server.
+   */
+  async function refuseSampledCalls(result: unknown, signal: AbortSignal): Promise<void> {
+    for (const call of sampledToolCalls(result)) {
+      let verdict = gate.decide(call.name, call.input);
+      if (verdict.decision === 'ask') verdict = await askPerson(call.name, call.input, verdict, signal);
+      const written = record(call.name, call.input, verdict, 'sampling');
+      if (verdict.decision === 'allow' && written) continue;
+      const why = written ? verdict.reason : 'the guard could not write its audit log, and it does not pass calls it cannot record.';
+      throw new McpError(
+        REFUSED_BY_POLICY,
+        `atlas guard did not pass on the sampled answer: it asks the server to run ${JSON.stringify(call.name)}, which the policy does not allow. ${why}`,
+      );
+    }
+  }
 
   async function listAllTools(): Promise<ListedTool[]> {
     const tools: ListedTool[] = [];
@@ -194,7 +267,7 @@ export async function runGuard(options: GuardOptions): Promise<number> {
     }
   }
 
-  const record = (tool: string, args: unknown, verdict: GateVerdict): boolean => {
+  function record(tool: string, args: unknown, verdict: GateVerdict, via?: 'sampling'): boolean {
     if (!options.audit) return true;
     return options.audit.write({
       time: new Date().toISOString(),
@@ -203,8 +276,9 @@ export async function runGuard(options: GuardOptions): Promise<number> {
       rule: verdict.by,
       reason: verdict.reason,
       args_sha256: argsDigest(args),
+      ...(via ? { via } : {}),
     });
-  };
+  }
 
   if (upstreamCaps.tools) {
     server.setRequestHandler(ListToolsRequestSchema, async () => {
@@ -279,12 +353,10 @@ export async function runGuard(options: GuardOptions): Promise<number> {
 
   // Everything that is not a tool passes through unchanged.
   const passThrough = (schema: Parameters<typeof server.setRequestHandler>[0]) =>
-    server.setRequestHandler(schema, (request, extra) =>
-      client.request({ method: request.method, params: request.params } as never, ResultSchema, {
-        signal: extra.signal,
-        timeout: options.callTimeoutMs,
-      }),
-    );
+    server.setRequestHandler(schema, (request, extra) => {
+      const { params, options: sent } = relayed(request.params ?? {}, extra, options.callTimeoutMs);
+      return client.request({ method: request.method, params } as never, ResultSchema, sent);
+    });
   if (upstreamCaps.resources) {
     for (const schema of [ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ReadResourceRequestSchema]) passThrough(schema);
     if (upstreamCaps.resources.subscribe) for (const schema of [SubscribeRequestSchema, UnsubscribeRequestSchema]) passThrough(schema);
@@ -292,6 +364,13 @@ export async function runGuard(options: GuardOptions): Promise<number> {
   if (upstreamCaps.prompts) for (const schema of [ListPromptsRequestSchema, GetPromptRequestSchema]) passThrough(schema);
   if (upstreamCaps.completions) passThrough(CompleteRequestSchema);
   if (upstreamCaps.logging) passThrough(SetLevelRequestSchema);
+  if (offered.roots?.listChanged) {
+    server.setNotificationHandler(RootsListChangedNotificationSchema, () =>
+      client
+        .sendRootsListChanged()
+        .catch((error: unknown) => log(`could not tell the server the roots changed: ${(error as Error).message}`)),
+    );
+  }
   client.fallbackNotificationHandler = async (notification) => {
     if (PASSED_NOTIFICATIONS.has(notification.method)) await server.notification(notification as never).catch(() => undefined);
   };
@@ -309,9 +388,15 @@ export async function runGuard(options: GuardOptions): Promise<number> {
       end(1);
     };
     client.onerror = (error) => log(`from ${where}: ${oneLine(error.message)}`);
+    server.oninitialized = () => {
+      // The SDK's receiving side ignores the cancellation of a request with id 0, so the guard's first request
+      // to the client is a ping of its own, and a relayed request the server cancels is always cancelled.
+      void server.ping().catch(() => undefined);
+      clientReady(server);
+    };
     server.onclose = () => end(0);
     server.onerror = (error) => log(`from the client: ${oneLine(error.message)}`);
-    server.connect(options.downstream).catch((error: unknown) => {
+    server.connect(downstream).catch((error: unknown) => {
       log(`cannot talk to the client: ${(error as Error).message}`);
       end(1);
     });
