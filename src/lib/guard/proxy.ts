@@ -64,6 +64,8 @@ export interface GuardOptions {
   maxResultBytes: number;
   version: string;
   log: (line: string) => void;
+  /** The clock limits are counted by; tests set it to step through windows. */
+  now?: (() => number) | undefined;
 }
 
 const MAX_LIST_PAGES = 1000;
@@ -89,7 +91,7 @@ const denial = (reason: string): CallToolResult => ({ content: [{ type: 'text', 
 /** Runs one guarded session; resolves with the exit code when either side ends it. */
 export async function runGuard(options: GuardOptions): Promise<number> {
   const { log } = options;
-  const gate = new Gate(options.policy, { cataloguePins: options.cataloguePins });
+  const gate = new Gate(options.policy, { cataloguePins: options.cataloguePins, ...(options.now ? { now: options.now } : {}) });
   const where = describeUpstream(options.upstream);
   // The server is started once the client has said what it offers, so the guard offers the server the same.
   const downstream = new HeldTransport(options.downstream);
