@@ -5,7 +5,7 @@ import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
 import { contentDir, readCatalogShared } from '../lib/catalog/files.ts';
 import type { SearchRecord } from '../lib/site/search-records.ts';
-import { searchShards, shardFolder } from '../lib/site/search-shards.ts';
+import { searchShards, shardFolder, shardSizeFrom } from '../lib/site/search-shards.ts';
 import { fullBuildRequested } from './full-build.ts';
 import { mark } from './timings.ts';
 
@@ -14,11 +14,12 @@ import { mark } from './timings.ts';
  * Records come from the catalogue, not from parsing the HTML, so the index is built while
  * Astro renders pages, in Pagefind's own process on the other core.
  *
- * The index is split into shards (src/lib/site/search-shards.ts) kept in the build cache
- * with a hash of their records: a rebuild indexes only the shards whose records changed and
- * reuses the rest; a full build (`--full`, `--force`, ATLAS_FULL_BUILD=1) indexes every
- * shard. In build:done the shards are copied into the output folder (Astro owns it during
- * the build) with shards.json, which names them for the browser.
+ * The index is split into shards (src/lib/site/search-shards.ts; ATLAS_SEARCH_SHARD_SIZE tools
+ * each, 4,000 by default) kept in the build cache with a hash of their records: a rebuild
+ * indexes only the shards whose records changed and reuses the rest; a full build (`--full`,
+ * `--force`, ATLAS_FULL_BUILD=1) indexes every shard. In build:done the shards are copied into
+ * the output folder (Astro owns it during the build) with shards.json, which names them for
+ * the browser.
  */
 
 /** Raise when the way shards are indexed changes (options, record shape): every shard is then indexed again. */
@@ -99,6 +100,7 @@ function copyShards(cache: string, target: string, digests: string[], indexed: S
 export function pagefindIntegration(): AstroIntegration {
   let cache = '';
   let version = '';
+  let shardSize = 0;
   let indexing: Promise<{ records: number; digests: string[]; changed: Set<number> }> | undefined;
   return {
     name: 'policy-atlas-pagefind',
@@ -106,13 +108,15 @@ export function pagefindIntegration(): AstroIntegration {
       'astro:config:done': ({ config }) => {
         cache = join(fileURLToPath(config.cacheDir), 'search-index');
         version = pagefindVersion(fileURLToPath(config.root));
+        // Read before any page renders, so a bad value stops the build at once.
+        shardSize = shardSizeFrom(process.env);
       },
       'astro:build:start': () => {
         mark('search:start');
         const force = fullBuildRequested();
         indexing = (async () => {
           try {
-            const shards = searchShards(readCatalogShared(contentDir()));
+            const shards = searchShards(readCatalogShared(contentDir()), shardSize);
             const manifestFile = join(cache, 'manifest.json');
             const previous = force ? undefined : readManifest(manifestFile, version);
             // Until every shard is written, the cache claims none of them.

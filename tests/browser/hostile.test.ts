@@ -1,20 +1,24 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../src/cli/dev/chromium.ts';
 import { POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
 import { serveSite } from '../../src/cli/dev/serve.ts';
+import { readCatalog } from '../../src/lib/catalog/files.ts';
+import { routes } from '../../src/lib/site/routes.ts';
 
 let browser: Browser;
 let site: Awaited<ReturnType<typeof serveSite>>;
-let toolPaths: string[];
+/** Every tool's page and every server's page of the hostile corpus. */
+let catalogPaths: string[];
 
 beforeAll(async () => {
-  const { outDir } = fixtureSite('hostile');
+  const { outDir, contentDir } = fixtureSite('hostile');
   site = await serveSite(outDir);
-  toolPaths = readdirSync(join(outDir, 'tools/hostile')).map((slug) => `tools/hostile/${slug}/`);
+  catalogPaths = readCatalog(contentDir).flatMap(({ server, tools }) => [
+    ...tools.map((tool) => routes.tool(server.slug, tool.slug!)),
+    routes.server(server.slug),
+  ]);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -38,11 +42,11 @@ describe('hostile pages in Chromium', () => {
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective}`));
     });
-    for (const path of [...toolPaths, 'servers/hostile/', 'poisoning/', '']) {
+    for (const path of [...catalogPaths, routes.poisoning, routes.home]) {
       await page.goto(site.url(path));
       expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned), path).toBeUndefined();
     }
-    await page.goto(site.url('search/?q=script'));
+    await page.goto(site.url(`${routes.search}?q=script`));
     await expect.poll(() => page.locator('.results li').count(), POLL).toBeGreaterThan(0);
     expect(await page.locator('.results img, .results script, .results svg').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
