@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, expect, it } from 'vitest';
 import { serveSite } from '../../src/cli/dev/serve.ts';
 import { importFromSource } from '../../src/cli/sources.ts';
-import { buildSite, htmlFiles, repoRoot } from '../helpers/site.ts';
+import { absoluteUrl, routes } from '../../src/lib/site/routes.ts';
+import { buildSite, decodeEntities, pageExamples, readOutput, repoRoot, toolRoutes } from '../helpers/site.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -22,14 +23,6 @@ const freePort = () =>
       probe.close(() => resolve(port));
     });
   });
-
-const decode = (html: string) =>
-  html
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 
 it("runs the guard with exactly the Claude Code line a built tool page shows, and the page's policy is enforced", async () => {
   const content = mkdtempSync(join(tmpdir(), 'atlas-setup-'));
@@ -46,16 +39,15 @@ it("runs the guard with exactly the Claude Code line a built tool page shows, an
   const served = await serveSite(site.outDir, '/', port);
   closers.push(served.close);
 
-  const page = htmlFiles(join(site.outDir, 'tools', 'hostile')).find((file) => file.includes('read-note'))!;
-  const html = readFileSync(page, 'utf8');
-  const line = decode(/data-setup="claude-code"[\s\S]*?<pre[^>]*>([\s\S]*?)<\/pre>/.exec(html)![1]!);
+  const html = readOutput(site.outDir, toolRoutes(content).get('hostile/read_note')!);
+  const line = decodeEntities(/data-setup="claude-code"[\s\S]*?<pre[^>]*>([\s\S]*?)<\/pre>/.exec(html)![1]!);
   // What a terminal makes of the pasted line; everything after `--` is what Claude Code runs.
   const words = spawnSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' })
     .stdout.split('\0')
     .slice(0, -1);
   expect(words.slice(0, 5)).toEqual(['claude', 'mcp', 'add', 'hostile', '--']);
   const [command, ...args] = words.slice(5) as [string, ...string[]];
-  expect(args).toContain(`http://127.0.0.1:${port}/servers/hostile/policy.json`);
+  expect(args).toContain(absoluteUrl(routes.serverPolicy('hostile'), `http://127.0.0.1:${port}`));
 
   const client = new Client({ name: 'pasted', version: '1' });
   await client.connect(
@@ -67,7 +59,7 @@ it("runs the guard with exactly the Claude Code line a built tool page shows, an
     }),
   );
   closers.push(() => client.close());
-  const bundle = JSON.parse(readFileSync(join(site.outDir, 'servers/hostile/policy.json'), 'utf8'));
+  const bundle = JSON.parse(readOutput(site.outDir, routes.serverPolicy('hostile')));
   const listed = (await client.listTools()).tools.map((t) => t.name);
   for (const hidden of bundle.hide ?? []) {
     expect(listed, hidden).not.toContain(hidden);
@@ -78,9 +70,9 @@ it("runs the guard with exactly the Claude Code line a built tool page shows, an
   expect(listed).toContain('read_note');
   // The page's own examples, through the guard, decided as the page says.
   let checked = 0;
-  for (const match of html.matchAll(/<li data-decision="(\w+)" data-prior="0"[^>]*>[\s\S]*?<code class="args"[^>]*>([^<]*)<\/code>/g)) {
-    const result = await client.callTool({ name: 'read_note', arguments: JSON.parse(decode(match[2]!)) });
-    expect(Boolean(result.isError), decode(match[2]!)).toBe(match[1] !== 'allow');
+  for (const example of pageExamples(html).filter(({ prior }) => prior === 0)) {
+    const result = await client.callTool({ name: 'read_note', arguments: JSON.parse(example.args) });
+    expect(Boolean(result.isError), example.args).toBe(example.decision !== 'allow');
     checked++;
   }
   expect(checked).toBeGreaterThan(0);

@@ -1,14 +1,29 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
+import { INDEX_PAGE_SIZE, SERVER_GROUP_LIMIT } from '../../src/data/paging.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
+import { absoluteUrl, routes } from '../../src/lib/site/routes.ts';
 import { catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
-import { brokenLinks, buildSite, codeBlocks, elements, HUGE_DESCRIPTION, htmlFiles, importTools, repoRoot } from '../helpers/site.ts';
+import {
+  brokenLinks,
+  buildSite,
+  codeBlocks,
+  elements,
+  HUGE_DESCRIPTION,
+  htmlFiles,
+  importTools,
+  outputFile,
+  readOutput,
+  repoRoot,
+  TEST_SITE,
+  toolRoutes,
+} from '../helpers/site.ts';
 
 const corpus = join(repoRoot, 'tests/fixtures/hostile/hostile.json');
 
@@ -16,7 +31,8 @@ const corpus = join(repoRoot, 'tests/fixtures/hostile/hostile.json');
 const site = fixtureSite('hostile');
 const [loaded] = readCatalog(site.contentDir);
 const slugs = new Map(loaded!.tools.map((t) => [t.name, t.slug!]));
-const html = (tool: string) => readFileSync(join(site.outDir, 'tools/hostile', slugs.get(tool)!, 'index.html'), 'utf8');
+const html = (tool: string) => readOutput(site.outDir, routes.tool('hostile', slugs.get(tool)!));
+const hostileToolFiles = () => [...slugs.values()].map((slug) => outputFile(site.outDir, routes.tool('hostile', slug)));
 
 describe('hostile tool text in built pages', () => {
   it('gives every hostile name a safe, unique URL inside tools/<server>/', () => {
@@ -28,6 +44,7 @@ describe('hostile tool text in built pages', () => {
     expect(slugs.get('CON')).toMatch(/^tool-/);
     expect(slugs.get('読み込み')).toMatch(/^tool-/);
     expect(htmlFiles(join(site.outDir, 'tools/hostile'))).toHaveLength(slugs.size);
+    for (const file of hostileToolFiles()) expect(existsSync(file), file).toBe(true);
   });
 
   it('injects no element, attribute or script from any tool text', () => {
@@ -117,9 +134,9 @@ describe('hostile tool text in built pages', () => {
   });
 
   it('lists every flagged tool on the poisoning page', () => {
-    const page = readFileSync(join(site.outDir, 'poisoning/index.html'), 'utf8');
+    const page = readOutput(site.outDir, routes.poisoning);
     for (const name of ['zero_width', 'bidi_override', 'tag_smuggle', 'ansi_escape', 'controls', 'poisoned_add', 'variation']) {
-      expect(page).toContain(`href="/tools/hostile/${slugs.get(name)}/"`);
+      expect(page).toContain(`href="/${routes.tool('hostile', slugs.get(name)!)}"`);
     }
   });
 
@@ -128,7 +145,7 @@ describe('hostile tool text in built pages', () => {
     expect(page.length).toBeLessThan(200_000);
     expect(page).toContain('more characters not shown here');
     expect(page).toContain('far more than a tool needs');
-    const shard = catalogShardSchema.parse(JSON.parse(readFileSync(join(site.outDir, 'catalog/hostile.json'), 'utf8')));
+    const shard = catalogShardSchema.parse(JSON.parse(readOutput(site.outDir, routes.catalogShard('hostile'))));
     expect(shard.tools.find((t) => t.name === 'huge_description')!.description).toBe(HUGE_DESCRIPTION);
   });
 
@@ -137,20 +154,21 @@ describe('hostile tool text in built pages', () => {
   });
 
   it('writes policies that validate and name tools exactly, with hidden characters escaped', () => {
-    const bundleText = readFileSync(join(site.outDir, 'servers/hostile/policy.json'), 'utf8');
+    const bundleText = readOutput(site.outDir, routes.serverPolicy('hostile'));
     expect(bundleText).toContain('soft\\u00adhyphen\\u2060name');
     const bundle = policySchema.parse(JSON.parse(bundleText));
     const names = [...Object.keys(bundle.tools ?? {}), ...(bundle.hide ?? [])];
     expect(names).toContain('soft\u00adhyphen\u2060name');
     expect(names).toContain("<script>alert('name')</script>");
-    for (const file of htmlFiles(join(site.outDir, 'tools/hostile'))) {
+    for (const file of hostileToolFiles()) {
       for (const block of codeBlocks(readFileSync(file, 'utf8'))) expect(policySchema.safeParse(JSON.parse(block)).success).toBe(true);
     }
   });
 
   it('writes feeds a feed parser reads back, with hostile names as revealed text and stable ids', () => {
-    for (const path of ['changes.xml', 'servers/hostile/changes.xml']) {
-      const xml = readFileSync(join(site.outDir, path), 'utf8');
+    const toolUrls = [...slugs.values()].map((slug) => absoluteUrl(routes.tool('hostile', slug), TEST_SITE));
+    for (const path of [routes.changesFeed, routes.serverFeed('hostile')]) {
+      const xml = readOutput(site.outDir, path);
       const feed = parseFeed(xml);
       expect(feed.items.length, path).toBeGreaterThan(10);
       const titles = feed.items.map((item) => item.title ?? '');
@@ -165,17 +183,17 @@ describe('hostile tool text in built pages', () => {
       expect(xml).not.toMatch(/<script|<b>|\u00ad|\u200b/);
       for (const item of feed.items) {
         expect(item.id).toMatch(/^tag:atlas\.example,\d{4}-\d{2}-\d{2}:hostile\//);
-        expect(item.url).toMatch(/^https:\/\/atlas\.example\/tools\/hostile\/[a-z0-9-]+\/$/);
+        expect(toolUrls).toContain(item.url);
       }
       expect(new Set(feed.items.map((item) => item.id)).size).toBe(feed.items.length);
     }
-    expect(parseFeed(readFileSync(join(site.outDir, 'servers/hostile/changes.xml'), 'utf8')).title).toBe(
+    expect(parseFeed(readOutput(site.outDir, routes.serverFeed('hostile'))).title).toBe(
       'Policy Atlas: changes to Hostile <b>Server</b>[U+200B ZERO WIDTH SPACE]',
     );
   });
 
   it('writes a badge that names the hostile server only as escaped text', () => {
-    const svg = readFileSync(join(site.outDir, 'servers/hostile/badge.svg'), 'utf8');
+    const svg = readOutput(site.outDir, routes.serverBadge('hostile'));
     const svgElements = elements(svg);
     expect(
       svgElements.map((e) => e.tag).filter((tag) => !['html', 'head', 'body', 'svg', 'title', 'rect', 'g', 'text'].includes(tag)),
@@ -187,7 +205,9 @@ describe('hostile tool text in built pages', () => {
 
   it('escapes names in llms.txt', () => {
     const llms = readFileSync(join(site.outDir, 'llms.txt'), 'utf8');
-    expect(llms).toContain('- [Hostile \\<b\\>Server\\</b\\>\\[U\\+200B ZERO WIDTH SPACE\\]](https://atlas.example/servers/hostile/)');
+    expect(llms).toContain(
+      `- [Hostile \\<b\\>Server\\</b\\>\\[U\\+200B ZERO WIDTH SPACE\\]](${absoluteUrl(routes.server('hostile'), TEST_SITE)})`,
+    );
   });
 
   it('has no broken internal link', () => {
@@ -195,10 +215,14 @@ describe('hostile tool text in built pages', () => {
   });
 });
 
-describe('a server with thousands of tools', () => {
-  it('imports and builds it, linking its tools from a paged list', () => {
+describe('a server too large for its own page', () => {
+  it('imports and builds it, showing a bounded share of its tools and linking all of them from a paged list', () => {
+    // What is checked depends on the limits, not on thousands of pages: more tools than the server
+    // page shows in a risk group, and enough for a list of three pages.
+    const count = INDEX_PAGE_SIZE * 2 + 1;
+    expect(count).toBeGreaterThan(SERVER_GROUP_LIMIT);
     const dir = mkdtempSync(join(tmpdir(), 'atlas-big-'));
-    const tools = Array.from({ length: 2500 }, (_, i) => ({
+    const tools = Array.from({ length: count }, (_, i) => ({
       name: `tool_${i}`,
       description: `Gets item ${i}.`,
       inputSchema: { type: 'object' },
@@ -206,10 +230,25 @@ describe('a server with thousands of tools', () => {
     importTools(dir, tools, { server: { name: 'Big' }, slug: 'big' });
     const built = buildSite({ contentDir: dir });
     expect(built.status, built.output).toBe(0);
-    const serverPage = readFileSync(join(built.outDir, 'servers/big/index.html'), 'utf8');
-    expect(serverPage).toContain('href="/servers/big/tools/"');
-    expect(serverPage.length).toBeLessThan(1_500_000);
-    expect(htmlFiles(join(built.outDir, 'tools/big'))).toHaveLength(2500);
+    const toolPages = [...toolRoutes(dir).values()];
+    expect(toolPages).toHaveLength(count);
+    for (const page of toolPages) expect(existsSync(outputFile(built.outDir, page)), page).toBe(true);
+    const linked = (html: string) => new Set([...html.matchAll(/href="\/(tools\/big\/[^"]+)"/g)].map((m) => m[1]!));
+
+    const serverPage = readOutput(built.outDir, routes.server('big'));
+    expect(serverPage).toContain(`href="/${routes.serverTools('big')}"`);
+    expect(linked(serverPage).size).toBeGreaterThan(0);
+    expect(linked(serverPage).size).toBeLessThanOrEqual(SERVER_GROUP_LIMIT);
+
+    const listPages = htmlFiles(join(built.outDir, routes.serverTools('big')));
+    expect(listPages).toHaveLength(Math.ceil(count / INDEX_PAGE_SIZE));
+    const listed = new Set<string>();
+    for (const file of listPages) {
+      const links = linked(readFileSync(file, 'utf8'));
+      expect(links.size, file).toBeLessThanOrEqual(INDEX_PAGE_SIZE);
+      for (const link of links) listed.add(link);
+    }
+    expect([...listed].sort()).toEqual(toolPages.sort());
     expect(brokenLinks(built.outDir, '/')).toEqual([]);
-  }, 300_000);
+  });
 });

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSite, fixtureCatalog, importTools, repoRoot } from '../helpers/site.ts';
+import { routes } from '../../src/lib/site/routes.ts';
+import { buildSite, fixtureCatalog, importTools, readOutput, repoRoot } from '../helpers/site.ts';
 
 /** Runs the real `atlas` CLI with the project's Node, as a maintainer would. */
 function atlas(args: string[]) {
@@ -77,21 +78,21 @@ describe('import → review → accept and set → rebuild → re-import', () =>
 
     const site = buildSite({ contentDir });
     expect(site.status, site.output).toBe(0);
-    const page = (path: string) => readFileSync(join(site.outDir, path), 'utf8');
-    const ledger = page(`tools/${slug}/ledger-v2/index.html`);
+    const page = (route: string) => readOutput(site.outDir, route);
+    const ledger = page(routes.tool(slug, 'ledger-v2'));
     expect(ledger).toContain('Reviewed by a person on');
     expect(ledger).toContain('Syncs the ledger with the bank: a reversible write.');
     expect(ledger).toMatch(/<strong[^>]*>Medium risk<\/strong>/);
-    const cleanupPage = page(`tools/${slug}/cleanup-resources/index.html`);
+    const cleanupPage = page(routes.tool(slug, 'cleanup-resources'));
     expect(cleanupPage).toContain('Treated as Destructive until a person reviews it');
     expect(cleanupPage).toContain('data-action="hidden"');
-    expect(page('review/index.html')).toContain('treated as more dangerous than its category until reviewed');
-    const transferPage = page(`tools/${slug}/transfer-funds/index.html`);
+    expect(page(routes.review)).toContain('treated as more dangerous than its category until reviewed');
+    const transferPage = page(routes.tool(slug, 'transfer-funds'));
     expect(transferPage).toContain('the automatic classification was confirmed');
     expect(transferPage).toMatch(/<strong[^>]*>Critical risk<\/strong>/);
-    expect(page('tools/acme-files/read-file/index.html')).toContain('Automatic classification, not yet reviewed by a person.');
-    expect(page('review/index.html')).not.toContain('ledger_v2');
-    const shard = JSON.parse(page(`catalog/${slug}.json`));
+    expect(page(routes.tool('acme-files', 'read-file'))).toContain('Automatic classification, not yet reviewed by a person.');
+    expect(page(routes.review)).not.toContain('ledger_v2');
+    const shard = JSON.parse(page(routes.catalogShard(slug)));
     expect(shard.tools.find((t: { name: string }) => t.name === 'ledger_v2')).toMatchObject({
       category: 'write',
       risk: 'medium',

@@ -6,12 +6,13 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
-import { brokenLinks, buildSite, codeBlocks, htmlFiles, repoRoot, type BuildResult } from '../helpers/site.ts';
+import { routes } from '../../src/lib/site/routes.ts';
+import { brokenLinks, buildSite, codeBlocks, htmlFiles, pageExamples, readOutput, repoRoot, type BuildResult } from '../helpers/site.ts';
 
 // The catalogue this repository ships: the four reference servers, 394 tools.
 let site: BuildResult;
 const servers = readCatalog(join(repoRoot, 'content'));
-const read = (path: string) => readFileSync(join(site.outDir, path), 'utf8');
+const read = (route: string) => readOutput(site.outDir, route);
 
 beforeAll(() => {
   site = buildSite({ contentDir: join(repoRoot, 'content') });
@@ -24,7 +25,7 @@ describe('the shipped catalogue', () => {
     expect(servers.reduce((n, s) => n + s.tools.length, 0)).toBe(394);
     for (const { server, tools } of servers) {
       expect(htmlFiles(join(site.outDir, 'tools', server.slug)), server.slug).toHaveLength(tools.length);
-      expect(read(`servers/${server.slug}/index.html`)).toMatch(new RegExp(`<h1[^>]*>${server.name}</h1>`));
+      expect(read(routes.server(server.slug))).toMatch(new RegExp(`<h1[^>]*>${server.name}</h1>`));
     }
   });
 
@@ -36,17 +37,17 @@ describe('the shipped catalogue', () => {
         count++;
       }
     }
-    for (const { server } of servers) policySchema.parse(JSON.parse(read(`servers/${server.slug}/policy.json`)));
+    for (const { server } of servers) policySchema.parse(JSON.parse(read(routes.serverPolicy(server.slug))));
     expect(count).toBeGreaterThan(394 * 3);
   });
 
   it('publishes outputs that match their formats', () => {
-    const index = catalogIndexSchema.parse(JSON.parse(read('catalog.json')));
+    const index = catalogIndexSchema.parse(JSON.parse(read(routes.catalogIndex)));
     expect(index.totals.tools).toBe(394);
-    for (const { server } of servers) catalogShardSchema.parse(JSON.parse(read(`catalog/${server.slug}.json`)));
-    const schema = JSON.parse(read('schemas/policy.schema.json'));
+    for (const { server } of servers) catalogShardSchema.parse(JSON.parse(read(routes.catalogShard(server.slug))));
+    const schema = JSON.parse(read(routes.policySchema));
     const validate = new Ajv2020({ strict: false }).compile(schema);
-    expect(validate(JSON.parse(read('servers/docx-mcp/policy.json')))).toBe(true);
+    expect(validate(JSON.parse(read(routes.serverPolicy('docx-mcp'))))).toBe(true);
     const llms = read('llms.txt');
     expect(llms).toMatch(/^# Policy Atlas\n\n> .+\n/);
     expect(llms.match(/^- \[.+\]\(http.+\)/gm)?.length).toBe(3 + 4);
@@ -69,7 +70,7 @@ describe('the shipped catalogue', () => {
   });
 
   it('classifies the reference tools as a reader would', () => {
-    const page = (server: string, tool: string) => read(`tools/${server}/${tool}/index.html`);
+    const page = (server: string, tool: string) => read(routes.tool(server, tool));
     // The risk block: the level on the scale, then the category.
     expect(page('docx-mcp', 'export-session-script')).toMatch(/>Medium risk<\/strong>[\s\S]*?class="badge"[^>]*>Write</);
     expect(page('camoufox-mcp', 'save-session')).toMatch(/>Medium risk<\/strong>[\s\S]*?class="badge"[^>]*>Write</);
@@ -80,13 +81,6 @@ describe('the shipped catalogue', () => {
   it('decides, with atlas check, every example a tool page shows, as the page says', async () => {
     const { main } = await import('../../src/cli/main.ts');
     const work = mkdtempSync(join(tmpdir(), 'atlas-check-'));
-    const decode = (html: string) =>
-      html
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&');
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     let checked = 0;
     try {
@@ -97,12 +91,9 @@ describe('the shipped catalogue', () => {
         const tool = Object.keys(policy.tools ?? {})[0] ?? policy.hide[0];
         const policyFile = join(work, 'policy.json');
         writeFileSync(policyFile, policyText);
-        for (const match of html.matchAll(
-          /<li data-decision="(\w+)" data-prior="(\d+)"[^>]*>[\s\S]*?<code class="args"[^>]*>([^<]*)<\/code>/g,
-        )) {
-          const [, decision, prior, args] = match;
-          const code = await main(['check', '--policy', policyFile, '--tool', tool, '--args', decode(args!), '--prior', prior!]);
-          expect(code, `${file}: ${decode(args!)}`).toBe(decision === 'allow' ? 0 : decision === 'ask' ? 3 : 1);
+        for (const { decision, prior, args } of pageExamples(html)) {
+          const code = await main(['check', '--policy', policyFile, '--tool', tool, '--args', args, '--prior', String(prior)]);
+          expect(code, `${file}: ${args}`).toBe(decision === 'allow' ? 0 : decision === 'ask' ? 3 : 1);
           checked++;
         }
       }

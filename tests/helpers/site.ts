@@ -206,6 +206,20 @@ export function codeBlocks(html: string): string[] {
   return [...html.matchAll(/<pre class="shiki[^>]*>([\s\S]*?)<\/pre>/g)].map((m) => decodeEntities(m[1]!.replace(/<[^>]+>/g, '')));
 }
 
+/** A call a tool page shows as an example: the decision it says a gateway makes, after how many earlier calls, and the arguments (JSON text). */
+export interface PageExample {
+  decision: string;
+  prior: number;
+  args: string;
+}
+
+/** Every example call a tool page shows, as a reader sees it. */
+export function pageExamples(html: string): PageExample[] {
+  return [...html.matchAll(/<li data-decision="(\w+)" data-prior="(\d+)"[^>]*>[\s\S]*?<code class="args"[^>]*>([^<]*)<\/code>/g)].map(
+    ([, decision, prior, args]) => ({ decision: decision!, prior: Number(prior), args: decodeEntities(args!) }),
+  );
+}
+
 /**
  * Internal links and assets that do not resolve to a file in dist. Every internal
  * URL must start with the base; anything else is broken on a sub-path deploy.
