@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { launchOf, setupLines } from '../../src/lib/guard/setup-lines.ts';
+import { absoluteUrl, routes } from '../../src/lib/site/routes.ts';
+
+const SITE = 'https://a.example';
 
 const HOSTILE = ['a"; rm -rf ~; echo "', "it's $(whoami) `id`", 'line\nbreak', 'x\u202eevil', '__proto__', 'key = "v"\n[evil]'];
 
@@ -10,8 +13,8 @@ describe('set-up lines', () => {
     const launch = launchOf({ name, package: `${name.replace(/\s/g, '')} (npm)` });
     const lines = setupLines({
       key: name,
-      policyUrl: 'https://a.example/servers/x/policy.json',
-      pinUrl: 'https://a.example/catalog/x.json',
+      policyUrl: absoluteUrl(routes.serverPolicy('x'), SITE),
+      pinUrl: absoluteUrl(routes.catalogShard('x'), SITE),
       launch,
       atlas: ['npx', '-y', 'policy-atlas'],
     });

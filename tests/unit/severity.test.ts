@@ -3,7 +3,10 @@ import { serverChanges } from '../../src/lib/catalog/changes.ts';
 import { assessChange, assessRecorded } from '../../src/lib/catalog/severity.ts';
 import { classifyTool } from '../../src/lib/classification/classify.ts';
 import { changesFeed } from '../../src/lib/site/feeds.ts';
+import { absoluteUrl, routes } from '../../src/lib/site/routes.ts';
 import type { CatalogTool, McpTool } from '../../src/schemas/tool.ts';
+
+const SITE = 'https://a.example';
 
 const tool = (definition: Partial<McpTool> & { name: string }): McpTool => ({
   inputSchema: { type: 'object', properties: {} },
@@ -123,15 +126,17 @@ describe('/changes/ and the feeds put serious changes first', () => {
   it('the feed titles carry the severity and its reasons, and the feed is dated by its newest entry', () => {
     const xml = changesFeed({
       title: 'changes',
-      self: 'https://a.example/changes.xml',
-      page: 'https://a.example/changes/',
-      toolUrl: (s, t) => `https://a.example/tools/${s}/${t}/`,
+      self: absoluteUrl(routes.changesFeed, SITE),
+      page: absoluteUrl(routes.changes, SITE),
+      toolUrl: (s, t) => absoluteUrl(routes.tool(s, t), SITE),
       serverName: () => 'Acme',
       events,
       host: 'a.example',
     });
     expect(xml).toContain('High: get_note on Acme: definition changed (description)');
     expect(xml).toContain('The description gained instructions to the model.');
+    // Each entry links to its tool's page on the site, where a reader can see what changed.
+    expect(xml).toContain(`href="${absoluteUrl(routes.tool('acme', 'get-note'), SITE)}"`);
     expect(xml).toMatch(/<feed[\s\S]*?<updated>2026-11-30T00:00:00\.000Z<\/updated>/);
   });
 });
