@@ -229,7 +229,8 @@ describe('--wrap and --unwrap', () => {
     const result = applyWrap(scan(), { mode: 'wrap', outcomes, contentDir, guard, write: false });
     const left = result.plans.flatMap((p) => p.left.map((l) => `${l.name}: ${l.reason}`));
     expect(left).toContain('sse-server: uses SSE; guard --upstream speaks streamable HTTP only');
-    expect(left.some((l) => l.startsWith('remote: sends headers (Authorization)'))).toBe(true);
+    // A remote server that sends headers is wrapped like any other once imported; this one cannot be reached, so it is left for that.
+    expect(left.some((l) => l.startsWith('remote: sends headers'))).toBe(false);
     expect(left).toContain('not-an-object: not understood: must be an object (got number)');
     const wrappedNames = result.plans.flatMap((p) => p.changed.map((c) => c.name));
     for (const name of HOSTILE_NAMES.slice(0, 5)) expect(wrappedNames).toContain(name);

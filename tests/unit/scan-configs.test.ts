@@ -19,12 +19,14 @@ describe('where each client keeps its config', () => {
       'claude-code user /home/ada/.claude.json',
       'cursor user /home/ada/.cursor/mcp.json',
       'vscode user /home/ada/.xdg/Code/User/mcp.json',
+      'vscode user /home/ada/.xdg/Code/User/settings.json',
       'windsurf user /home/ada/.codeium/windsurf/mcp_config.json',
       'gemini-cli user /home/ada/.gemini/settings.json',
       'codex user /home/ada/.codex/config.toml',
       'claude-code project /src/app/.mcp.json',
       'cursor project /src/app/.cursor/mcp.json',
       'vscode project /src/app/.vscode/mcp.json',
+      'vscode project /src/app/.vscode/settings.json',
       'gemini-cli project /src/app/.gemini/settings.json',
       'codex project /src/app/.codex/config.toml',
       'claude-code system /etc/claude-code/managed-mcp.json',
@@ -49,6 +51,11 @@ describe('where each client keeps its config', () => {
       env: { APPDATA: 'C:\\Users\\Ada\\AppData\\Roaming', ProgramData: 'C:\\ProgramData' },
     });
     expect(found).toContain('claude-desktop user C:\\Users\\Ada\\AppData\\Roaming\\Claude\\claude_desktop_config.json');
+    // The MSIX package (the Windows installer and the Store) reads its own virtualised copy, under %LOCALAPPDATA%.
+    expect(found).toContain(
+      'claude-desktop user C:\\Users\\Ada\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc\\LocalCache\\Roaming\\Claude\\claude_desktop_config.json',
+    );
+    expect(found).toContain('vscode user C:\\Users\\Ada\\AppData\\Roaming\\Code\\User\\settings.json');
     expect(found).toContain('vscode user C:\\Users\\Ada\\AppData\\Roaming\\Code\\User\\mcp.json');
     expect(found).toContain('windsurf user C:\\Users\\Ada\\.codeium\\windsurf\\mcp_config.json');
     expect(found).toContain('codex user C:\\Users\\Ada\\.codex\\config.toml');

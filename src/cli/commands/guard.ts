@@ -10,6 +10,7 @@ import { runGuard } from '../../lib/guard/proxy.ts';
 import type { Upstream } from '../../lib/guard/upstream.ts';
 import { HelpRequested, UsageError } from '../errors.ts';
 import { parseHeaders } from '../options.ts';
+import { headersFromEnv } from '../../lib/guard/upstream.ts';
 import { packageVersion } from '../sources.ts';
 
 const positiveNumber = (name: string, value: string): number => {
@@ -33,6 +34,8 @@ export async function runGuardCommand(argv: string[]): Promise<number> {
       'audit-max-mb': { type: 'string', default: '10' },
       upstream: { type: 'string' },
       header: { type: 'string', multiple: true, default: [] },
+      'header-env': { type: 'string', multiple: true, default: [] },
+      'bearer-env': { type: 'string' },
       timeout: { type: 'string', default: '60' },
       'start-timeout': { type: 'string', default: '60' },
       'max-result-mb': { type: 'string', default: '8' },
@@ -48,12 +51,24 @@ export async function runGuardCommand(argv: string[]): Promise<number> {
     throw new UsageError('give --upstream <url> or a command line after --, not both');
   if (values.upstream === undefined && positionals.length === 0)
     throw new UsageError('give the server to guard: -- <command line>, or --upstream <url>');
-  if (values.header.length > 0 && values.upstream === undefined) throw new UsageError('--header is for --upstream servers');
-  const upstream: Upstream =
-    values.upstream !== undefined
-      ? { kind: 'http', url: values.upstream, headers: parseHeaders(values.header) }
-      : { kind: 'stdio', command: positionals[0]!, args: positionals.slice(1) };
+  if ((values.header.length > 0 || values['header-env'].length > 0 || values['bearer-env'] !== undefined) && values.upstream === undefined)
+    throw new UsageError('--header, --header-env and --bearer-env are for --upstream servers');
   const log = (line: string) => process.stderr.write(`atlas guard: ${line}\n`);
+  let upstream: Upstream;
+  try {
+    upstream =
+      values.upstream !== undefined
+        ? {
+            kind: 'http',
+            url: values.upstream,
+            headers: { ...parseHeaders(values.header), ...headersFromEnv(values['header-env'], values['bearer-env'], process.env) },
+          }
+        : { kind: 'stdio', command: positionals[0]!, args: positionals.slice(1) };
+  } catch (error) {
+    if (!(error instanceof GuardError)) throw error;
+    log(`refusing to run: ${error.message}`);
+    return 1;
+  }
   const cacheDir = defaultCacheDir();
   try {
     const { policy, source } = await loadPolicy(values.policy, { cacheDir });

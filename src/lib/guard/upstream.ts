@@ -9,6 +9,39 @@ export type Upstream =
   | { kind: 'stdio'; command: string; args: readonly string[]; env?: Readonly<Record<string, string>> | undefined }
   | { kind: 'http'; url: string; headers: Readonly<Record<string, string>> };
 
+/** An HTTP header name (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A variable name every client and shell agrees on. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Headers whose values the guard reads from its own environment (`--header-env Name=VAR`,
+ * `--bearer-env VAR` for `Authorization: Bearer …`), so a token never sits on a command line,
+ * where any local user can read it. A variable that is unset or empty refuses the start: a
+ * request without its credentials would fail at the server anyway, less clearly.
+ */
+export function headersFromEnv(
+  pairs: readonly string[],
+  bearer: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const valueOf = (variable: string, option: string) => {
+    if (!VARIABLE_NAME.test(variable)) throw new GuardError(`${option}: ${JSON.stringify(variable)} is not a variable name`);
+    const value = env[variable];
+    if (!value) throw new GuardError(`${option}: the variable ${variable} is not set (or is empty) in the guard's environment`);
+    return value;
+  };
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    const name = pair.slice(0, equals);
+    if (equals <= 0 || !HEADER_NAME.test(name)) throw new GuardError(`--header-env ${JSON.stringify(pair)}: expected Name=VARIABLE`);
+    headers[name] = valueOf(pair.slice(equals + 1), `--header-env ${name}`);
+  }
+  if (bearer !== undefined) headers['Authorization'] = `Bearer ${valueOf(bearer, '--bearer-env')}`;
+  return headers;
+}
+
 export function describeUpstream(upstream: Upstream): string {
   return upstream.kind === 'stdio'
     ? `the server started by ${JSON.stringify([upstream.command, ...upstream.args].join(' '))}`

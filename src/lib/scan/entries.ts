@@ -54,8 +54,13 @@ export type EntryResult = UnderstoodEntry | BrokenEntry;
 export function serverMapPaths(client: ClientId, data: unknown): string[][] {
   if (!isRecord(data)) return [];
   switch (client) {
-    case 'vscode':
-      return [['servers']];
+    case 'vscode': {
+      // mcp.json holds "servers"; the older form is "mcp": { "servers": … } inside settings.json.
+      const paths: string[][] = [];
+      if ('servers' in data || !('mcp' in data)) paths.push(['servers']);
+      if (isRecord(data['mcp']) && 'servers' in data['mcp']) paths.push(['mcp', 'servers']);
+      return paths;
+    }
     case 'codex':
       return [['mcp_servers']];
     case 'claude-code': {
@@ -96,7 +101,7 @@ const stringRecord = (value: unknown): Record<string, string> | string => {
 export function unwrapGuardArgs(
   command: string,
   args: readonly string[],
-): { policy: string | undefined; command?: string; args?: string[]; url?: string } | undefined {
+): { policy: string | undefined; command?: string; args?: string[]; url?: string; headerNames?: string[] } | undefined {
   const all = [command, ...args];
   const guardAt = all.findIndex((part, index) => part === 'guard' && index > 0 && /(^|[\\/])atlas(\.mjs)?$/.test(all[index - 1]!));
   if (guardAt === -1) return undefined;
@@ -109,7 +114,16 @@ export function unwrapGuardArgs(
     return inner === undefined ? undefined : { policy, command: inner, args: innerArgs };
   }
   const upstreamAt = rest.indexOf('--upstream');
-  if (upstreamAt !== -1 && rest[upstreamAt + 1]) return { policy, url: rest[upstreamAt + 1]! };
+  // Headers the wrap moved into the entry's env, by name: the guard reads them with --header-env and --bearer-env.
+  const headerNames = rest.flatMap((part, index) =>
+    rest[index - 1] === '--header-env'
+      ? [part.slice(0, Math.max(0, part.indexOf('=')))]
+      : rest[index - 1] === '--bearer-env'
+        ? ['Authorization']
+        : [],
+  );
+  if (upstreamAt !== -1 && rest[upstreamAt + 1])
+    return { policy, url: rest[upstreamAt + 1]!, headerNames: [...new Set(headerNames)].sort() };
   return undefined;
 }
 
@@ -153,8 +167,8 @@ export function readEntry(client: ClientId, name: string, path: string[], raw: u
           args: [],
           url: guarded.url,
           urlKey: undefined,
-          envNames: Object.keys(env).sort(),
-          headerNames: [],
+          envNames: [...new Set([...Object.keys(env), ...((passThrough as string[] | undefined) ?? [])])].sort(),
+          headerNames: guarded.headerNames ?? [],
           disabled,
           wrapped: { policy: guarded.policy },
           launch,

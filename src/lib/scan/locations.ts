@@ -60,15 +60,29 @@ export function configLocations(scan: ScanEnvironment): ConfigLocation[] {
   const codexHome = env['CODEX_HOME'] && path.isAbsolute(env['CODEX_HOME']) ? env['CODEX_HOME'] : join(home, '.codex');
   const programData = env['ProgramData'] ?? env['PROGRAMDATA'] ?? 'C:\\ProgramData';
   const programFiles = env['ProgramFiles'] ?? env['PROGRAMFILES'] ?? 'C:\\Program Files';
+  const localAppData = env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local');
 
   const user: ConfigLocation[] = [
     // Claude Desktop has no official Linux build; community builds use ~/.config/Claude.
     { client: 'claude-desktop', scope: 'user', path: join(userData('Claude'), 'claude_desktop_config.json') },
+    // The Windows installer (and the Store) ship Claude Desktop as an MSIX package, which reads its
+    // config from the package's virtualised AppData, not from %APPDATA%\Claude.
+    ...(scan.platform === 'win32'
+      ? [
+          {
+            client: 'claude-desktop' as const,
+            scope: 'user' as const,
+            path: join(localAppData, 'Packages', 'Claude_pzs8sxrjxfjjc', 'LocalCache', 'Roaming', 'Claude', 'claude_desktop_config.json'),
+          },
+        ]
+      : []),
     // Claude Code: user and local (per-project) scopes both live in ~/.claude.json.
     { client: 'claude-code', scope: 'user', path: join(home, '.claude.json') },
     { client: 'cursor', scope: 'user', path: join(home, '.cursor', 'mcp.json') },
     // VS Code's user profile folder: Code/User/mcp.json under the platform's app-data folder.
     { client: 'vscode', scope: 'user', path: join(userData('Code'), 'User', 'mcp.json') },
+    // Before mcp.json, VS Code read servers from "mcp": { "servers": … } in settings.json, and still does.
+    { client: 'vscode', scope: 'user', path: join(userData('Code'), 'User', 'settings.json') },
     { client: 'windsurf', scope: 'user', path: join(home, '.codeium', 'windsurf', 'mcp_config.json') },
     { client: 'gemini-cli', scope: 'user', path: join(home, '.gemini', 'settings.json') },
     { client: 'codex', scope: 'user', path: join(codexHome, 'config.toml') },
@@ -93,6 +107,7 @@ export function configLocations(scan: ScanEnvironment): ConfigLocation[] {
         { client: 'claude-code', scope: 'project', path: join(scan.project, '.mcp.json') },
         { client: 'cursor', scope: 'project', path: join(scan.project, '.cursor', 'mcp.json') },
         { client: 'vscode', scope: 'project', path: join(scan.project, '.vscode', 'mcp.json') },
+        { client: 'vscode', scope: 'project', path: join(scan.project, '.vscode', 'settings.json') },
         { client: 'gemini-cli', scope: 'project', path: join(scan.project, '.gemini', 'settings.json') },
         // Codex reads a project's .codex/config.toml only in a project the user trusts.
         { client: 'codex', scope: 'project', path: join(scan.project, '.codex', 'config.toml') },
@@ -112,6 +127,7 @@ export function clientForPath(file: string): ClientId | undefined {
   if (name === 'config.toml') return 'codex';
   if (name === 'settings.json' && parent === '.gemini') return 'gemini-cli';
   if (name === 'settings.json' && /gemini/i.test(parent)) return 'gemini-cli';
+  if (name === 'settings.json' && (parent === '.vscode' || parent === 'User')) return 'vscode';
   if (name === 'mcp.json' && parent === '.cursor') return 'cursor';
   if (name === 'mcp.json' && (parent === '.vscode' || parent === 'User')) return 'vscode';
   return undefined;

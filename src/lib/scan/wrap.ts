@@ -5,6 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse as parseTomlPreserving, patch as patchToml } from '@decimalturn/toml-patch';
 import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
 import { parseConfigText } from './config-file.ts';
+import { HEADER_NAME, VARIABLE_NAME } from '../guard/upstream.ts';
+import { isRecord } from '../shared/records.ts';
 import { valueAt, type ScannedServer } from './entries.ts';
 import type { ClientId } from './locations.ts';
 import type { ScannedConfig } from './scan.ts';
@@ -32,8 +34,34 @@ export interface EditPlan {
   after: string;
   changed: Array<{ name: string; detail: string }>;
   left: Array<{ name: string; reason: string }>;
-  /** Wrap only: where each rewritten remote entry kept its URL and type, for unwrap. */
-  remotes: Array<{ path: string[]; urlKey: string; type: unknown }>;
+  /** Wrap only: where each rewritten remote entry kept its URL, type and headers, for unwrap. */
+  remotes: RemoteRecord[];
+}
+
+/** Where a wrapped remote entry's header came from, by name only: values are never copied out of the config. */
+export interface MovedHeader {
+  key: 'headers' | 'http_headers' | 'env_http_headers' | 'bearer_token_env_var';
+  name: string;
+  /** The variable the guard reads it from: one the wrap added to the entry's env, or the client's own (Codex). */
+  variable: string;
+}
+
+export interface RemoteRecord {
+  path: string[];
+  urlKey: string;
+  type: unknown;
+  headers?: { moved: MovedHeader[]; hadEnv: boolean; hadEnvVars: boolean } | undefined;
+}
+
+/** How a remote entry's headers reach the guard without their values on its command line. */
+interface HeaderPlan {
+  args: string[];
+  env: Record<string, string>;
+  envVars: string[];
+  removeKeys: string[];
+  moved: MovedHeader[];
+  hadEnv: boolean;
+  hadEnvVars: boolean;
 }
 
 export class WrapError extends Error {}
@@ -51,18 +79,79 @@ function formattingOf(text: string): FormattingOptions {
 }
 
 /** The guarded entry's new values, or undefined (with the reason) when the server is left as it is. */
-function guardedEntry(server: ScannedServer, target: WrapTarget, guard: GuardPrefix): { command: string; args: string[] } | string {
+function guardedEntry(
+  server: ScannedServer,
+  target: WrapTarget,
+  guard: GuardPrefix,
+  headers: HeaderPlan | string | undefined,
+): { command: string; args: string[] } | string {
   if (server.wrapped) return 'already runs under atlas guard';
   if (server.disabled) return 'disabled in the config';
   if (server.transport === 'sse') return 'uses SSE; guard --upstream speaks streamable HTTP only';
-  // Header values (tokens) would have to go on the guard's command line, where any local user can read them.
-  if (server.headerNames.length > 0)
-    return `sends headers (${server.headerNames.join(', ')}); guard --upstream cannot take them without putting their values on a command line`;
+  if (typeof headers === 'string') return headers;
   if (!target.policy) return target.reason ?? 'no policy bundle';
   const [command, ...prefix] = guard;
   if (server.transport === 'stdio')
     return { command, args: [...prefix, 'guard', '--policy', target.policy, '--', server.command!, ...server.args] };
-  return { command, args: [...prefix, 'guard', '--policy', target.policy, '--upstream', server.url!] };
+  return { command, args: [...prefix, 'guard', '--policy', target.policy, ...(headers?.args ?? []), '--upstream', server.url!] };
+}
+
+const stringsOf = (value: unknown): Record<string, string> =>
+  isRecord(value) ? Object.fromEntries(Object.entries(value).filter((pair): pair is [string, string] => typeof pair[1] === 'string')) : {};
+
+/**
+ * A remote entry's headers, moved off the command line. A header's value (a token in clear, or a
+ * reference in the client's own syntax such as `${env:TOKEN}` or `${input:token}`) goes verbatim
+ * into the entry's `env` under ATLAS_HEADER_<NAME>, where the client expands it as it expanded
+ * the header, and the guard reads it with `--header-env`. Codex's headers named by variable
+ * (`env_http_headers`, `bearer_token_env_var`) stay references: the guard reads the same
+ * variable, which Codex passes through (`env_vars`). Nothing is ever resolved and written.
+ */
+function planHeaders(client: ClientId, server: ScannedServer, raw: unknown): HeaderPlan | string | undefined {
+  if (server.transport === 'stdio' || server.headerNames.length === 0 || !isRecord(raw)) return undefined;
+  const existingEnv = stringsOf(raw['env']);
+  const plan: HeaderPlan = {
+    args: [],
+    env: {},
+    envVars: [],
+    removeKeys: [],
+    moved: [],
+    hadEnv: raw['env'] !== undefined,
+    hadEnvVars: raw['env_vars'] !== undefined,
+  };
+  const valueKeys = client === 'codex' ? (['http_headers'] as const) : (['headers'] as const);
+  for (const key of valueKeys) {
+    if (raw[key] === undefined) continue;
+    plan.removeKeys.push(key);
+    for (const [name, value] of Object.entries(stringsOf(raw[key]))) {
+      if (!HEADER_NAME.test(name)) return `sends a header named ${JSON.stringify(name)}, which is not an HTTP header name`;
+      const variable = `ATLAS_HEADER_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+      if (Object.hasOwn(existingEnv, variable) || Object.hasOwn(plan.env, variable))
+        return `two of its headers (or a header and its env) would share the variable ${variable}`;
+      plan.env[variable] = value;
+      plan.args.push('--header-env', `${name}=${variable}`);
+      plan.moved.push({ key, name, variable });
+    }
+  }
+  if (client === 'codex') {
+    if (raw['env_http_headers'] !== undefined) plan.removeKeys.push('env_http_headers');
+    for (const [name, variable] of Object.entries(stringsOf(raw['env_http_headers']))) {
+      if (!HEADER_NAME.test(name)) return `sends a header named ${JSON.stringify(name)}, which is not an HTTP header name`;
+      if (!VARIABLE_NAME.test(variable)) return `env_http_headers.${name}: ${JSON.stringify(variable)} is not a variable name`;
+      plan.args.push('--header-env', `${name}=${variable}`);
+      plan.envVars.push(variable);
+      plan.moved.push({ key: 'env_http_headers', name, variable });
+    }
+    const bearer = raw['bearer_token_env_var'];
+    if (typeof bearer === 'string') {
+      if (!VARIABLE_NAME.test(bearer)) return `bearer_token_env_var: ${JSON.stringify(bearer)} is not a variable name`;
+      plan.removeKeys.push('bearer_token_env_var');
+      plan.args.push('--bearer-env', bearer);
+      plan.envVars.push(bearer);
+      plan.moved.push({ key: 'bearer_token_env_var', name: 'Authorization', variable: bearer });
+    }
+  }
+  return plan;
 }
 
 /** JSON: applies one `modify` at a time, so each edit sees the text the previous one left. */
@@ -119,16 +208,33 @@ export function planWrap(
   const plan: EditPlan = { config, before: text, after: text, changed: [], left: [], remotes: [] };
   const parsed = parseConfigText(text.replace(/^\uFEFF/, ''), config.syntax);
   for (const server of config.servers) {
-    const entry = guardedEntry(server, targetFor(server), guard);
+    const raw = parsed.ok ? valueAt(parsed.data, server.path) : undefined;
+    const headers = planHeaders(config.client, server, raw);
+    const entry = guardedEntry(server, targetFor(server), guard, headers);
     if (typeof entry === 'string') {
       plan.left.push({ name: server.name, reason: entry });
       continue;
     }
     if (server.transport !== 'stdio') {
       const type = parsed.ok ? valueAt(parsed.data, [...server.path, 'type']) : undefined;
-      plan.remotes.push({ path: server.path, urlKey: server.urlKey!, type });
+      const moved = typeof headers === 'object' ? headers : undefined;
+      plan.remotes.push({
+        path: server.path,
+        urlKey: server.urlKey!,
+        type,
+        ...(moved ? { headers: { moved: moved.moved, hadEnv: moved.hadEnv, hadEnvVars: moved.hadEnvVars } } : {}),
+      });
       edits.push({ path: [...server.path, server.urlKey!], value: undefined });
       if (type !== undefined) edits.push({ path: [...server.path, 'type'], value: 'stdio' });
+      if (moved) {
+        for (const key of moved.removeKeys) edits.push({ path: [...server.path, key], value: undefined });
+        if (Object.keys(moved.env).length > 0)
+          edits.push({ path: [...server.path, 'env'], value: { ...stringsOf(isRecord(raw) ? raw['env'] : undefined), ...moved.env } });
+        if (moved.envVars.length > 0) {
+          const had = isRecord(raw) && Array.isArray(raw['env_vars']) ? (raw['env_vars'] as unknown[]) : [];
+          edits.push({ path: [...server.path, 'env_vars'], value: [...new Set([...had, ...moved.envVars])] });
+        }
+      }
     }
     edits.push({ path: [...server.path, 'command'], value: entry.command }, { path: [...server.path, 'args'], value: entry.args });
     plan.changed.push({
@@ -194,12 +300,25 @@ export function planUnwrap(config: ScannedConfig, text: string): EditPlan & { re
   // The file was edited since: put back each wrapped entry and keep everything else as it is now.
   const edits: Array<{ path: string[]; value: unknown }> = [];
   const changed: EditPlan['changed'] = [];
+  const left: EditPlan['left'] = [];
   for (const server of wrappedServers) {
     if (server.transport === 'stdio') {
       edits.push({ path: [...server.path, 'command'], value: server.command }, { path: [...server.path, 'args'], value: server.args });
     } else {
       const remote = record?.remotes.find((r) => isDeepStrictEqual(r.path, server.path));
+      if (server.headerNames.length > 0 && !remote?.headers) {
+        left.push({ name: server.name, reason: 'its headers were moved by a wrap whose record is gone; put them back by hand' });
+        continue;
+      }
       edits.push({ path: [...server.path, 'command'], value: undefined }, { path: [...server.path, 'args'], value: undefined });
+      if (remote?.headers)
+        edits.push(
+          ...restoredHeaders(
+            server,
+            remote.headers,
+            valueAt(parseConfigText(text.replace(/^\uFEFF/, ''), config.syntax), ['data', ...server.path]),
+          ),
+        );
       edits.push({ path: [...server.path, remote?.urlKey ?? DEFAULT_URL_KEY[config.client]], value: server.url });
       if (remote?.type !== undefined) edits.push({ path: [...server.path, 'type'], value: remote.type });
       else if (remote === undefined && ['vscode', 'claude-code'].includes(config.client))
@@ -208,7 +327,42 @@ export function planUnwrap(config: ScannedConfig, text: string): EditPlan & { re
     }
     changed.push({ name: server.name, detail: 'original command restored' });
   }
-  return { config, before: text, after: applyAndVerify(config, text, edits), changed, left: [], remotes: [], restoreBackup: undefined };
+  return { config, before: text, after: applyAndVerify(config, text, edits), changed, left, remotes: [], restoreBackup: undefined };
+}
+
+/** The edits that give a wrapped remote entry its headers back, from the values the wrap moved into its env. */
+function restoredHeaders(
+  server: ScannedServer,
+  moved: NonNullable<RemoteRecord['headers']>,
+  raw: unknown,
+): Array<{ path: string[]; value: unknown }> {
+  const env = stringsOf(isRecord(raw) ? raw['env'] : undefined);
+  const envVars = isRecord(raw) && Array.isArray(raw['env_vars']) ? (raw['env_vars'] as unknown[]) : [];
+  const byKey = new Map<string, Record<string, string>>();
+  const edits: Array<{ path: string[]; value: unknown }> = [];
+  for (const header of moved.moved) {
+    if (header.key === 'bearer_token_env_var') {
+      edits.push({ path: [...server.path, 'bearer_token_env_var'], value: header.variable });
+      continue;
+    }
+    const values = byKey.get(header.key) ?? {};
+    values[header.name] = header.key === 'env_http_headers' ? header.variable : (env[header.variable] ?? '');
+    byKey.set(header.key, values);
+  }
+  for (const [key, values] of byKey) edits.push({ path: [...server.path, key], value: values });
+  const addedToEnv = new Set(moved.moved.filter((h) => h.key === 'headers' || h.key === 'http_headers').map((h) => h.variable));
+  const addedToEnvVars = new Set(
+    moved.moved.filter((h) => h.key === 'env_http_headers' || h.key === 'bearer_token_env_var').map((h) => h.variable),
+  );
+  if (addedToEnv.size > 0) {
+    const rest = Object.fromEntries(Object.entries(env).filter(([name]) => !addedToEnv.has(name)));
+    edits.push({ path: [...server.path, 'env'], value: Object.keys(rest).length > 0 || moved.hadEnv ? rest : undefined });
+  }
+  if (addedToEnvVars.size > 0) {
+    const rest = envVars.filter((name) => typeof name !== 'string' || !addedToEnvVars.has(name));
+    edits.push({ path: [...server.path, 'env_vars'], value: rest.length > 0 || moved.hadEnvVars ? rest : undefined });
+  }
+  return edits;
 }
 
 /**
