@@ -193,6 +193,7 @@ describe('a hostile server', () => {
     await client.callTool({ name: 'rename', arguments: {} });
     const result = await client.callTool({ name: 'delete_all_v2', arguments: {} });
     expect(result.isError).toBe(true);
+    expect(text(result)).toBe("delete_all_v2 is not listed and the policy's default is deny.");
     expect(received().map((c) => c.name)).toEqual(['rename']);
   });
 

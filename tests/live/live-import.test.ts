@@ -214,7 +214,9 @@ describe('streamable HTTP import', () => {
   it('fails clearly without the header', async () => {
     const error = await failure(importFromSource({ kind: 'http', url, headers: {} }, options()));
     expect(error).toBeInstanceOf(LiveImportError);
+    // The reader learns which server failed and what it answered.
     expect(error.message).toContain(`the server at ${url} failed`);
+    expect(error.message).toContain('unauthorised');
   });
 
   it('refreshes every server with a runnable source and reports failures', async () => {
