@@ -2,7 +2,7 @@
  * The condition path syntax: where in a call's arguments a condition looks. No imports, so the
  * evaluator can run it in the reader's browser.
  *
- * Grammar: `args` followed by one or more steps, the first a name:
+ * Grammar: `args` (the arguments object itself) followed by steps, the first a name:
  * - `.name` a property whose name is letters, digits, `_`, `$` or `-`;
  * - `["any name"]` a property by its exact name, as a JSON string (dots, spaces, quotes and all);
  * - `[*]` every element of a list: a condition on `args.files[*]` is tested on each element
@@ -46,7 +46,6 @@ export function parseConditionPath(path: string): PathStep[] | string {
       return `unexpected ${JSON.stringify(path[at])} at character ${at + 1}; use .name, ["name"] or [*]`;
     }
   }
-  if (steps.length === 0) return 'must name an argument after "args"';
   return steps;
 }
 

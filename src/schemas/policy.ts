@@ -11,7 +11,21 @@ import { re2Problem } from './re2.ts';
 export { EXPORT_IDS, type ExportId } from './export-ids.ts';
 
 export const LIMIT_WINDOWS = ['minute', 'hour', 'day'] as const;
-export const CONDITION_OPS = ['eq', 'neq', 'in', 'not_in', 'lt', 'lte', 'gt', 'gte', 'regex', 'not_regex', 'contains', 'exists'] as const;
+export const CONDITION_OPS = [
+  'eq',
+  'neq',
+  'in',
+  'not_in',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'regex',
+  'not_regex',
+  'contains',
+  'exists',
+  'has_key_not_in',
+] as const;
 
 /** A quota on calls, counted per grant (one agent's authorisation). */
 export const limitSchema = z.strictObject({
@@ -26,7 +40,7 @@ export const limitSchema = z.strictObject({
 });
 
 /**
- * `args.<field>`, a dotted path into nested arguments, `["odd name"]` for a name with dots or
+ * `args` (the arguments object itself), `args.<field>`, a dotted path into nested arguments, `["odd name"]` for a name with dots or
  * spaces, and `[*]` for every element of a list (src/schemas/condition-path.ts).
  */
 const conditionPath = z.string().superRefine((path, ctx) => {
@@ -52,6 +66,11 @@ export const conditionSchema = z.discriminatedUnion('op', [
   z.strictObject({ path: conditionPath, op: z.enum(['regex', 'not_regex']), value: re2Pattern }),
   z.strictObject({ path: conditionPath, op: z.literal('contains'), value: scalar }),
   z.strictObject({ path: conditionPath, op: z.literal('exists'), value: z.boolean() }),
+  /**
+   * Holds when the object (or list) at `path` has a key not in `value`: in a `deny_if`, a call
+   * that sends a name the policy does not know is denied. Text, numbers, booleans and null have no keys.
+   */
+  z.strictObject({ path: conditionPath, op: z.literal('has_key_not_in'), value: z.array(z.string()) }),
 ]);
 
 /** What a gateway does for one tool. Under `default: "deny"`, `{}` allows the tool. */

@@ -259,6 +259,10 @@ describe('the recommender never drops a check', () => {
     const some = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`p${i}_path`, { type: 'string' }]));
     const rule = recommendedRule({ name: 'many', category: 'read', risk: 'low', inputSchema: { type: 'object', properties: some } })!;
     // Every one of the 300 paths keeps its checks (the path shape and the name checks beside it).
-    expect(new Set(rule.deny_if!.map((condition) => condition.path)).size).toBe(300);
+    expect(new Set(rule.deny_if!.filter((condition) => condition.op !== 'has_key_not_in').map((condition) => condition.path)).size).toBe(
+      300,
+    );
+    // And only those 300 names may be sent.
+    expect(rule.deny_if).toContainEqual({ path: 'args', op: 'has_key_not_in', value: Object.keys(some) });
   });
 });

@@ -14,7 +14,7 @@ function effectsOf(name: string, category: Category, risk: Risk, properties: Rec
 
 describe('what each format does with one tool, read off its export', () => {
   it('says Claude Code asks and the tool lists exclude a tool whose rule checks a path, and that limits are lost', () => {
-    const effects = effectsOf('write_note', 'write', 'medium', { output_path: { type: 'string', description: 'File path to write' } });
+    const effects = effectsOf('write_note', 'write', 'medium', { path: { type: 'string', description: 'File path to write' } });
     expect(effects['policy-json']!.decision).toBe('allowed');
     expect(effects['claude-code']!.line).toBe(
       'Claude Code asks a person before each call: it cannot check arguments; the rate limit is not kept.',
@@ -24,6 +24,9 @@ describe('what each format does with one tool, read off its export', () => {
     expect(effects['codex']!.decision).toBe('asks');
     expect(effects['gemini-policy']!.decision).toBe('asks');
     expect(effects['intercept-yaml']!.line).toMatch(/a call that omits a checked argument is denied/);
+    // A checked name with more letter-case variants than Intercept can refuse one by one (OUTPUT_PATH…): denied there.
+    const long = effectsOf('write_note', 'write', 'medium', { output_path: { type: 'string', description: 'File path to write' } });
+    expect(long['intercept-yaml']!.decision).toBe('denied');
   });
 
   it('says Intercept denies a tool exactly when its export has to deny it outright (a check it cannot require)', () => {

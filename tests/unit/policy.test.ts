@@ -38,11 +38,15 @@ describe('recommended policies', () => {
       default: 'deny',
       tools: {
         export_session_script: {
-          deny_if: (['path', 'shortName', 'windowsDevice', 'systemFolder'] as const).map((id) => ({
-            path: 'args.output_path',
-            op: 'regex',
-            value: CONDITION_PATTERNS[id].value,
-          })),
+          deny_if: [
+            ...(['path', 'shortName', 'windowsDevice', 'systemFolder'] as const).map((id) => ({
+              path: 'args.output_path',
+              op: 'regex',
+              value: CONDITION_PATTERNS[id].value,
+            })),
+            // Only the names the schema declares: PATH or __proto__ would carry a path no check tested.
+            { path: 'args', op: 'has_key_not_in', value: Object.keys((tool.inputSchema as { properties: object }).properties) },
+          ],
           limits: [{ counter: 'export_session_script_rate', window: 'minute', max: 30, scope: 'grant' }],
         },
       },
@@ -76,6 +80,7 @@ describe('recommended policies', () => {
     });
     expect(policy.tools?.['x']?.deny_if).toEqual([
       { path: 'args["a b/../c command"]', op: 'regex', value: CONDITION_PATTERNS.command.value },
+      { path: 'args', op: 'has_key_not_in', value: ['a b/../c command'] },
     ]);
   });
 

@@ -209,6 +209,14 @@ export function testCondition(condition: EvalCondition, value: unknown): Outcome
       if (Array.isArray(value)) return { holds: value.some((item) => item === expected) };
       return { error: `${condition.path} is ${typeName(value)}, neither text nor a list, so contains cannot check it` };
     }
+    case 'has_key_not_in': {
+      if (!Array.isArray(expected) || expected.some((name) => typeof name !== 'string'))
+        return { error: 'the policy gives has_key_not_in a value that is not a list of names' };
+      // Text, numbers, booleans and null carry no names; an object's own keys and a list's indexes do.
+      if (typeof value !== 'object' || value === null) return { holds: false };
+      const extra = Object.keys(value).find((key) => !expected.includes(key));
+      return { holds: extra !== undefined };
+    }
     case 'exists':
       if (typeof expected !== 'boolean') return { error: 'the policy gives exists a value that is not true or false' };
       return { holds: expected };
@@ -303,6 +311,15 @@ export function evaluate(
     for (const value of resolved.values) {
       const outcome = testCondition(condition, value);
       if ('error' in outcome) return denied('deny_if', condition, `Denied: ${outcome.error}.`);
+      if (outcome.holds && condition.op === 'has_key_not_in') {
+        const known = condition.value as string[];
+        const extra = Object.keys(value as object).find((key) => !known.includes(key))!;
+        return denied(
+          'deny_if',
+          condition,
+          `Denied: ${condition.path} sends ${show(extra)}, a name the policy does not know${known.length > 0 ? ` (it knows ${show(known)})` : ''}, so no check could test it.`,
+        );
+      }
       if (outcome.holds)
         return denied(
           'deny_if',

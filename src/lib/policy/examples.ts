@@ -259,6 +259,19 @@ export function policyExamples(tool: PolicyExampleTool, policy: EvalPolicy): Pol
     if (typeof steps === 'string') continue;
     examples.push(deniedWithValueAt(safe, path, steps, { nested: 'x' }, 'any value', ', which the policy cannot check'));
   }
+  // A letter-case variant of a checked name: a Go server reads PATH as path, so only declared names pass.
+  const known = byPath.get('args')?.find((c) => c.op === 'has_key_not_in');
+  const top = checked.find(({ steps }) => steps.length === 1 && steps[0]!.kind === 'name');
+  const topName = top?.steps[0]?.kind === 'name' ? top.steps[0].name : undefined;
+  if (known && Array.isArray(known.value) && top && topName && !needsRefused) {
+    const variant = topName.toUpperCase();
+    if (variant !== topName && !known.value.includes(variant)) {
+      const args = structuredClone(safe);
+      delete args[topName];
+      args[variant] = top.samples.attacks[0]?.value ?? top.samples.safe;
+      examples.push({ title: `${variant} in place of ${topName}, a name the schema does not declare`, args, prior: 0, expected: 'deny' });
+    }
+  }
   const limit = rule.limits?.[0];
   if (limit && !needsRefused)
     examples.push({ title: `one call more than ${limit.max} a ${limit.window}`, args: safe, prior: limit.max, expected: 'deny' });

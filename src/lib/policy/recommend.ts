@@ -262,7 +262,43 @@ export function argumentConditions(
       }
     }
   }
+  // A tool with checks refuses every name it does not know, so no value reaches the server
+  // under a name no check tested (PATH for path, __proto__, a key of a free-form object).
+  if (denyIf.length > 0) denyIf.push(...knownNameConditions(walked.args));
   return { require: [], deny_if: denyIf, uncheckable: walked.truncated };
+}
+
+/**
+ * Names a JavaScript server may read through the prototype chain (`Object.assign({}, defaults,
+ * args)` reads `path` from a `__proto__` object): refused even where a schema declares them.
+ */
+export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * One `has_key_not_in` for each object the schema describes (the arguments themselves, nested
+ * objects, list elements): only the names it declares may be sent. An object or list the schema
+ * leaves open (no properties, no type, a map) may hold no names at all.
+ */
+function knownNameConditions(args: readonly SchemaArgument[]): Condition[] {
+  const containers = new Map<string, Set<string>>([['args', new Set()]]);
+  const container = (steps: SchemaArgument['steps']) => {
+    const path = formatConditionPath(steps);
+    let names = containers.get(path);
+    if (!names) containers.set(path, (names = new Set()));
+    return names;
+  };
+  // An object with declared properties lists them; one the schema leaves open (no properties, no
+  // type, a map) holds no name the policy knows. A list's elements are read the same way.
+  const open = (node: SchemaArgument | undefined, steps: SchemaArgument['steps']): void => {
+    if (!node || node.hasProperties || node.types.size === 0 || node.types.has('object')) container(steps);
+    else if (node.types.has('array')) open(node.element, [...steps, { kind: 'each' }]);
+  };
+  for (const arg of args) {
+    const names = container(arg.steps.slice(0, -1));
+    if (!PROTOTYPE_NAMES.has(arg.name)) names.add(arg.name);
+    open(arg, arg.steps);
+  }
+  return [...containers].map(([path, names]) => ({ path, op: 'has_key_not_in', value: [...names] }) as Condition);
 }
 
 const limit = (tool: PolicyTool, rate: { max: number; window: LimitWindow }): Limit => ({
@@ -399,6 +435,10 @@ function describeCondition(condition: Condition): string {
       return `${condition.path} is at most ${value}`;
     case 'exists':
       return `${condition.path} ${condition.value ? 'is present' : 'is absent'}`;
+    case 'has_key_not_in':
+      return condition.value.length > 0
+        ? `${condition.path} holds a name other than ${condition.value.map((name) => JSON.stringify(name)).join(', ')}`
+        : `${condition.path} holds any name at all`;
     default:
       return `${condition.path} ${condition.op.replace('_', ' ')} ${value}`;
   }
@@ -444,6 +484,10 @@ export function checkCaveats(policy: Policy, toolName: string): string[] {
     const { cannot } = CONDITION_PATTERNS[id];
     if (cannot !== 'nothing more than the field-code check says') sentences.push(`${CHECK_NAMES[id]} cannot stop ${cannot}.`);
   }
+  if (how.checks.some((c) => c.op === 'has_key_not_in'))
+    sentences.push(
+      'Only the argument names the schema declares may be sent: any other name (PATH beside path, which a Go server matching names without letter case reads as path; __proto__; a key inside an object the schema leaves open) is refused. It cannot stop a server that reads a declared argument in a way its schema does not say.',
+    );
   if (how.checks.some((c) => c.op === 'exists' && c.value === true))
     sentences.push(
       'An argument the policy cannot check (an object with no described properties, a list of lists) is refused when sent; leave it out and the call is decided on the rest.',
@@ -483,7 +527,7 @@ export function policyAtAGlance(policy: Policy, toolName: string): { action: 'al
   if (!how.rule) return { action: 'allowed', text: 'Allowed without conditions' };
   const parts = [how.rule.ask ? 'Allowed once a person approves each call' : 'Allowed'];
   for (const l of how.rule.limits ?? []) parts.push(`at most ${l.max} call${l.max === 1 ? '' : 's'} a ${WINDOW_WORD[l.window]}`);
-  const checked = [...new Set(how.checks.map((c) => plainLine(argumentLabel(c.path))))];
+  const checked = [...new Set(how.checks.filter((c) => c.op !== 'has_key_not_in').map((c) => plainLine(argumentLabel(c.path))))];
   if (checked.length > 0) parts.push(`with checks on ${checked.join(', ')}`);
   return { action: 'allowed', text: parts.join(', ') };
 }

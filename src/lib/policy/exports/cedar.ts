@@ -1,7 +1,16 @@
 import type { Condition, Rule } from '../../../schemas/policy.ts';
 import { parseConditionPath } from '../../../schemas/condition-path.ts';
 import { PATH_LOOKALIKES, patternIdOf, type PatternId } from '../patterns.ts';
-import { NoteGroups, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
+import {
+  NoteGroups,
+  PROTOTYPE_KEYS,
+  caseVariants,
+  checkedNamesAt,
+  toolsOf,
+  treatment,
+  type ExportInput,
+  type ExportResult,
+} from './shared.ts';
 
 /**
  * ToolHive's Cedar authorization config (`type: cedarv1`). ToolHive prepares a call's arguments
@@ -162,9 +171,36 @@ function permitClause(rule: Rule | undefined, lost: string[]): string | undefine
     }
     add(`${has(argument)} && ${test}`);
   }
+  const all = [...(rule?.require ?? []), ...(rule?.deny_if ?? [])];
   for (const condition of rule?.deny_if ?? []) {
     const steps = parseConditionPath(condition.path);
+    if (condition.op === 'has_key_not_in' && typeof steps !== 'string' && steps.length === 0) {
+      // Cedar cannot list a record's attributes, so it cannot refuse every name the policy does
+      // not know; it refuses the ones a server reads as a checked name: letter-case variants
+      // (Go's encoding/json matches PATH to path) and prototype keys.
+      const refused: string[] = [...PROTOTYPE_KEYS];
+      for (const name of checkedNamesAt(all, steps)) {
+        const variants = caseVariants(name);
+        if (!variants) {
+          lost.push(
+            `Cedar cannot refuse names it is not given, and ${JSON.stringify(name)} has too many letter-case variants to list (a server that matches names without case reads them as ${JSON.stringify(name)}), so the tool is denied`,
+          );
+          return false;
+        }
+        refused.push(...variants);
+      }
+      lost.push(
+        'Cedar cannot refuse every argument name the schema does not declare: it refuses the letter-case variants of each checked name (PATH for path) and __proto__, constructor and prototype; any other undeclared name reaches the server unchecked',
+      );
+      add(`!(${refused.map((name) => `${has(name)} || ${complex(name)}`).join(' || ')})`);
+      continue;
+    }
     if (typeof steps === 'string' || steps[0]?.kind !== 'name') return false;
+    if (condition.op === 'has_key_not_in') {
+      lost.push(`Cedar cannot see the names inside an object or a list (${condition.path}); calls that send ${steps[0].name} are denied`);
+      add(refuseSent(steps[0].name));
+      continue;
+    }
     const argument = steps[0].name;
     if (steps.length !== 1) {
       lost.push(

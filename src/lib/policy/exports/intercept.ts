@@ -3,7 +3,17 @@ import { escapeHiddenInJson, hasHidden } from '../../text-safety/hidden.ts';
 import type { Condition, Limit, Rule } from '../../../schemas/policy.ts';
 import { parseConditionPath, formatConditionPath } from '../../../schemas/condition-path.ts';
 import { MUST_MATCH, conditionPurpose, patternIdOf } from '../patterns.ts';
-import { NoteGroups, commentLine, toolsOf, treatment, type ExportInput, type ExportResult } from './shared.ts';
+import {
+  NoteGroups,
+  PROTOTYPE_KEYS,
+  caseVariants,
+  checkedNamesAt,
+  commentLine,
+  toolsOf,
+  treatment,
+  type ExportInput,
+  type ExportResult,
+} from './shared.ts';
 
 /** One Intercept rule, as its policy.yaml writes it. */
 export interface InterceptRule {
@@ -68,6 +78,10 @@ function toolRules(tool: string, rule: Rule, lost: string[]): InterceptRule[] {
   };
   const refuse = (path: string, why: string) => {
     lost.push(why);
+    // exists: false holds for null as for absence, and no other Intercept condition passes an absent argument.
+    lost.push(
+      'Intercept reads null as absent, so an argument refused when sent passes when sent as null (a null carries no value to the server)',
+    );
     if (refused.has(path)) return;
     refused.add(path);
     rules.push({
@@ -88,6 +102,41 @@ function toolRules(tool: string, rule: Rule, lost: string[]): InterceptRule[] {
     }
     return at.path;
   };
+  /**
+   * Intercept cannot list an object's keys, so it cannot refuse every name the policy does not
+   * know; it refuses the ones a server reads as a checked name: letter-case variants (Go's
+   * encoding/json matches PATH to path) and prototype keys. An object it cannot address, or whose
+   * checked names have too many variants to list, blocks the tool.
+   */
+  const knownNames = (condition: Condition, conditions: readonly Condition[]) => {
+    const steps = parseConditionPath(condition.path);
+    if (typeof steps === 'string') return block(`${condition.path} is not a path`);
+    const at = steps.length === 0 ? { path: 'args' } : interceptPath(condition.path);
+    if ('blocked' in at) return block(`${condition.path} names an argument Intercept's paths cannot address`);
+    if ('refuse' in at) {
+      refuse(at.refuse, `Intercept cannot check each element of a list (${condition.path}); calls that send ${at.refuse} are denied`);
+      return;
+    }
+    const refused: string[] = [...PROTOTYPE_KEYS];
+    for (const name of checkedNamesAt(conditions, steps)) {
+      const variants = caseVariants(name);
+      if (!variants)
+        return block(
+          `${JSON.stringify(name)} has too many letter-case variants to refuse one by one, and a server that matches names without case reads each as ${JSON.stringify(name)}`,
+        );
+      refused.push(...variants);
+    }
+    // A variant with a dot cannot be a path step; no letter-case variant of a plain name has one.
+    const paths = refused.filter((name) => !name.includes('.')).map((name) => `${at.path}.${name}`);
+    lost.push(
+      'Intercept cannot refuse every argument name the schema does not declare: it refuses the letter-case variants of each checked name (PATH for path) and __proto__, constructor and prototype; any other undeclared name reaches the server unchecked',
+    );
+    rules.push({
+      name: `refuse unknown names in ${condition.path}`,
+      conditions: paths.map((path) => ({ path, op: 'exists', value: false })),
+      on_deny: `Refused: a name under ${condition.path} that the policy does not know is sent (a letter-case variant of a checked name, or a prototype key).`,
+    });
+  };
   for (const condition of rule.require ?? []) {
     const path = where(condition);
     if (path === undefined) continue;
@@ -101,7 +150,12 @@ function toolRules(tool: string, rule: Rule, lost: string[]): InterceptRule[] {
       on_deny: `${condition.path} must satisfy: ${describe(condition)}.`,
     });
   }
+  const all = [...(rule.require ?? []), ...(rule.deny_if ?? [])];
   for (const condition of rule.deny_if ?? []) {
+    if (condition.op === 'has_key_not_in') {
+      knownNames(condition, all);
+      continue;
+    }
     const path = where(condition);
     if (path === undefined) continue;
     const inverse = INVERSE[condition.op];

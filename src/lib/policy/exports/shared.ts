@@ -1,5 +1,6 @@
 import { EXPORT_IDS, type ExportId } from '../../../schemas/export-ids.ts';
-import type { Policy } from '../../../schemas/policy.ts';
+import type { Condition, Policy } from '../../../schemas/policy.ts';
+import { parseConditionPath, type PathStep } from '../../../schemas/condition-path.ts';
 import { asciiPunctuation } from '../../text-safety/text.ts';
 
 export { EXPORT_IDS, type ExportId };
@@ -66,4 +67,65 @@ export class NoteGroups {
   sentences(): string[] {
     return [...this.#byWhy].map(([why, names]) => `${why[0]!.toUpperCase()}${why.slice(1)}: ${pluralTools(names)}.`);
   }
+}
+
+/** Characters equal under Unicode simple case folding, by representative (built once, on first use). */
+let foldClasses: Map<string, string[]> | undefined;
+function foldClassOf(ch: string): string[] {
+  if (!foldClasses) {
+    foldClasses = new Map();
+    for (let code = 0; code <= 0xffff; code++) {
+      // U+0131 (dotless i) upper-cases to I but does not case-fold to i.
+      if ((code >= 0xd800 && code <= 0xdfff) || code === 0x131) continue;
+      const key = foldKey(String.fromCharCode(code));
+      const members = foldClasses.get(key);
+      if (members) members.push(String.fromCharCode(code));
+      else foldClasses.set(key, [String.fromCharCode(code)]);
+    }
+  }
+  return foldClasses.get(foldKey(ch)) ?? [ch];
+}
+function foldKey(ch: string): string {
+  const upper = ch.toUpperCase();
+  const one = [...upper].length === 1 ? upper : ch;
+  const lower = one.toLowerCase();
+  return [...lower].length === 1 ? lower : one;
+}
+
+/** The most letter-case variants of one name an export lists; a name with more makes the export deny the tool. */
+export const MAX_CASE_VARIANTS = 128;
+
+/**
+ * Every other name equal to `name` under Unicode simple case folding (`PATH`, `Path`, `paſh` for
+ * `path`): the names a server that matches keys without letter case (Go's encoding/json) reads
+ * as `name`. Undefined when there are more than MAX_CASE_VARIANTS.
+ */
+export function caseVariants(name: string): string[] | undefined {
+  let variants = [''];
+  for (const ch of name) {
+    const options = foldClassOf(ch);
+    if (variants.length * options.length > MAX_CASE_VARIANTS + 1) return undefined;
+    variants = variants.flatMap((prefix) => options.map((option) => prefix + option));
+  }
+  return variants.filter((variant) => variant !== name);
+}
+
+/** Names a JavaScript server may read through the prototype chain; refused wherever names are checked. */
+export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/**
+ * The names a rule checks directly inside the object at `prefix` (the steps of a `has_key_not_in`):
+ * the next name of every other condition under it. Their letter-case variants are what an export
+ * that cannot refuse unknown names must refuse.
+ */
+export function checkedNamesAt(conditions: readonly Condition[], prefix: readonly PathStep[]): string[] {
+  const names = new Set<string>();
+  for (const condition of conditions) {
+    const steps = parseConditionPath(condition.path);
+    if (typeof steps === 'string' || steps.length <= prefix.length) continue;
+    if (!prefix.every((step, i) => JSON.stringify(step) === JSON.stringify(steps[i]))) continue;
+    const next = steps[prefix.length]!;
+    if (next.kind === 'name') names.add(next.name);
+  }
+  return [...names];
 }
