@@ -51,10 +51,8 @@ function geminiRules(server: string, policy: Policy, tools: string[]): GeminiRul
     // What Gemini's loader requires of every rule.
     expect(['allow', 'deny', 'ask_user']).toContain(rule.decision);
     expect(Number.isInteger(rule.priority) && rule.priority >= 0 && rule.priority <= 999).toBe(true);
-    if (rule.argsPattern !== undefined) {
-      expect(() => new RegExp(rule.argsPattern!)).not.toThrow();
-      expect(rule.argsPattern.length).toBeLessThanOrEqual(2048);
-    }
+    // Compiling it is checked where it is used (geminiDecides), with what it must match.
+    if (rule.argsPattern !== undefined) expect(rule.argsPattern.length).toBeLessThanOrEqual(2048);
   }
   return document.rule;
 }
@@ -76,20 +74,33 @@ describe('no call the policy denies is allowed by the Gemini CLI policy or Codex
       const rules = geminiRules(server.slug, bundle, names);
       const leaks: string[] = [];
       let attacks = 0;
-      let deniedOutright = 0;
+      // Each argument check the export writes (a deny rule with an argsPattern): the calls it refused.
+      const checks = rules
+        .filter((rule) => rule.argsPattern !== undefined && rule.decision === 'deny')
+        .map((rule) => ({ rule, pattern: new RegExp(rule.argsPattern!), attacks: 0, ordinary: [] as string[] }));
       for (const call of corpusCalls(server, bundle)) {
         const model = modelDecides(bundle, call);
         const gemini = geminiDecides(rules, server.slug, call.tool, call.args);
         const codex = codexDecides(server.slug, bundle, names, call.tool);
+        const matched = checks.filter(({ rule, pattern }) => rule.toolName === call.tool && pattern.test(sortedJson(call.args)));
+        for (const check of matched) {
+          if (model === 'allow') check.ordinary.push(`${call.tool} ${call.family}: ${JSON.stringify(call.args)}`);
+          else check.attacks++;
+        }
         if (model !== 'allow') {
           attacks++;
-          if (gemini === 'deny') deniedOutright++;
           if (gemini === 'allow' || codex === 'allow') leaks.push(`${call.tool} ${call.family}: gemini ${gemini}, codex ${codex}`);
+          // A matched check outranks the tool's allow or ask rule: the call is refused, not put to a person.
+          if (matched.length > 0 && gemini !== 'deny') leaks.push(`${call.tool} ${call.family}: matched a check, gemini ${gemini}`);
         }
       }
       expect(leaks).toEqual([]);
       expect(attacks).toBeGreaterThan(0);
-      expect(deniedOutright).toBeGreaterThanOrEqual(0);
+      // No check is dead: each refuses some attack on its tool, and none refuses a call the policy allows.
+      for (const check of checks) {
+        expect(check.attacks, `${check.rule.toolName}: ${check.rule.argsPattern}`).toBeGreaterThan(0);
+        expect(check.ordinary, `${check.rule.toolName}: ${check.rule.argsPattern}`).toEqual([]);
+      }
     });
   }
 
