@@ -72,6 +72,10 @@ export async function highlightJson(code: string): Promise<string> {
     lang: 'json',
     themes: { light: 'github-light', dark: 'github-dark' },
     defaultColor: false,
+    // No per-line time limit: shiki's default (500 ms) gives up on a long line when the machine
+    // is busy and colours the rest as invalid, so a page's colours would depend on load. JSON's
+    // grammar is linear, so a line cannot take long for any other reason.
+    tokenizeTimeLimit: 0,
     transformers: [tokenClasses],
   });
 }
