@@ -65,7 +65,8 @@ export default defineConfig({
           fileParallelism: false,
           // After the build tests: a build beside Chromium slows its pages past their timeouts.
           sequence: { groupOrder: 2 },
-          // The accessibility test runs axe on every page kind twice; on a busy machine that takes minutes.
+          // The accessibility test runs axe four times on every page type (two widths, two themes);
+          // on a busy machine that takes minutes.
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
