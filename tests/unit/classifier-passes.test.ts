@@ -12,14 +12,9 @@ import { startReading } from '../../src/lib/classification/passes/reading.ts';
 import { riskFor } from '../../src/lib/classification/passes/risk.ts';
 import { severeReadings } from '../../src/lib/classification/passes/severe-readings.ts';
 import { readWords } from '../../src/lib/classification/passes/words.ts';
+import { toolDefinition as tool } from '../helpers/tool-definition.ts';
 
 /** Each pass of the classifier on its own (src/lib/classification/passes/, README "Classification"). */
-const tool = (
-  name: string,
-  description = '',
-  properties: Record<string, unknown> = {},
-  annotations?: ToolDefinition['annotations'],
-): ToolDefinition => ({ name, description, inputSchema: { type: 'object', properties }, ...(annotations ? { annotations } : {}) });
 const reading = (definition: ToolDefinition) => startReading(definition, readWords(definition));
 
 describe('pass 1, argument discovery', () => {

@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyTool, findDangerousArguments, type ToolDefinition } from '../../src/lib/classification/classify.ts';
+import { toolDefinition as tool } from '../helpers/tool-definition.ts';
 
 // The shipped catalogue holds the reference servers' definitions exactly as their tools/list returned them.
 const reference = (file: string): ToolDefinition[] =>
   JSON.parse(readFileSync(new URL(`../../content/servers/${file}.json`, import.meta.url), 'utf8')).tools;
-
-const tool = (
-  name: string,
-  description = '',
-  properties: Record<string, unknown> = {},
-  annotations?: ToolDefinition['annotations'],
-): ToolDefinition => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties },
-  ...(annotations ? { annotations } : {}),
-});
 
 describe('classifyTool on the reference servers', () => {
   const docx = reference('docx-mcp');

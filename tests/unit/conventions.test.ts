@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTool, type ToolDefinition } from '../../src/lib/classification/classify.ts';
+import { toolDefinition as tool } from '../helpers/tool-definition.ts';
 
 /**
  * The rubric's conventions 8 to 12 (docs/classification-rubric.md), each on tools shaped like
  * those of servers outside the labelled set: the rules come from the rubric's text, not the labels.
  */
-const tool = (
-  name: string,
-  description = '',
-  properties: Record<string, unknown> = {},
-  annotations?: ToolDefinition['annotations'],
-): ToolDefinition => ({ name, description, inputSchema: { type: 'object', properties }, ...(annotations ? { annotations } : {}) });
 const category = (definition: ToolDefinition) => classifyTool(definition).category;
 
 describe('convention 8: code that will run counts wherever the definition offers it', () => {

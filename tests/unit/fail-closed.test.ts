@@ -5,15 +5,9 @@ import { describeTreatment, marksEveryChangingToolDestructive } from '../../src/
 import { reviewNeeds } from '../../src/lib/classification/review.ts';
 import { recommendedPolicy } from '../../src/lib/policy/recommend.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
+import { toolDefinition as tool } from '../helpers/tool-definition.ts';
 
 /** Rubric convention 13 (docs/classification-rubric.md): when the evidence disagrees, the policy fails closed. */
-
-const tool = (
-  name: string,
-  description = '',
-  properties: Record<string, unknown> = {},
-  annotations?: ToolDefinition['annotations'],
-): ToolDefinition => ({ name, description, inputSchema: { type: 'object', properties }, ...(annotations ? { annotations } : {}) });
 
 /** What the recommended policy does with a call to the tool, as a gateway decides it. */
 const decision = (definition: ToolDefinition, context = {}) => {

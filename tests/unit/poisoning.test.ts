@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTool, findModelInstructions, type ToolDefinition } from '../../src/lib/classification/classify.ts';
+import { classifyTool, findModelInstructions } from '../../src/lib/classification/classify.ts';
 import { labelledServers } from '../helpers/labelled.ts';
+import { toolDefinition as tool } from '../helpers/tool-definition.ts';
 
 /**
  * Poisoning flags that mean something: text that steers the model against the user (hidden
  * characters, instructions to conceal, reading secrets, orders about other tools), not usage guidance.
  */
-const tool = (name: string, description: string): ToolDefinition => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties: {} },
-});
 
 describe('usage guidance is not poisoning', () => {
   const guidance = [
