@@ -1,16 +1,13 @@
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, type Attack } from '../../src/data/build-catalog.ts';
 import { toolPolicyView } from '../../src/data/policy-views.ts';
-import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { runGuard } from '../../src/lib/guard/proxy.ts';
-import { attackFrontmatterSchema } from '../../src/schemas/attack.ts';
+import { catalogOf } from '../helpers/catalog.ts';
 import { repoRoot } from '../helpers/site.ts';
 
 /**
@@ -25,14 +22,7 @@ import { repoRoot } from '../helpers/site.ts';
  */
 
 const echoServer = join(repoRoot, 'tests/fixtures/servers/echo.mjs');
-const attacksDir = join(repoRoot, 'content/attacks');
-const attacks: Attack[] = readdirSync(attacksDir)
-  .filter((name) => name.endsWith('.mdx'))
-  .map((name) => {
-    const frontmatter = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(attacksDir, name), 'utf8'))![1]!;
-    return { id: name.replace(/\.mdx$/, ''), collection: 'attacks', data: attackFrontmatterSchema.parse(parseYaml(frontmatter)) };
-  });
-const catalog = buildCatalog(readCatalog(join(repoRoot, 'content')), attacks);
+const catalog = catalogOf(join(repoRoot, 'content'));
 const DAY = 86_400_000;
 
 describe('every example of every shipped tool page, through a guard running its server bundle', () => {

@@ -1,28 +1,20 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, type Attack, type Catalog, type Tool } from '../../src/data/build-catalog.ts';
+import { buildCatalog, type Catalog, type Tool } from '../../src/data/build-catalog.ts';
 import { serverKey, toolPageKey } from '../../src/data/page-keys.ts';
 import { relatedTools, serverNeighbours } from '../../src/data/related.ts';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { whatItDoes } from '../../src/lib/classification/explain.ts';
 import { routes } from '../../src/lib/site/routes.ts';
-import { attackFrontmatterSchema } from '../../src/schemas/attack.ts';
-import { fixtureCatalog, repoRoot } from '../helpers/site.ts';
+import { catalogOf, projectAttacks } from '../helpers/catalog.ts';
+import { fixtureCatalog } from '../helpers/site.ts';
 
 /**
  * The data layer without a build: the catalogue computed from the fixture servers and the
  * project's attack pages, as getCatalog() computes it from what Astro reads.
  */
-const attacksDir = join(repoRoot, 'content/attacks');
-const attacks: Attack[] = readdirSync(attacksDir)
-  .filter((name) => name.endsWith('.mdx'))
-  .map((name) => {
-    const frontmatter = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(attacksDir, name), 'utf8'))![1]!;
-    return { id: name.replace(/\.mdx$/, ''), collection: 'attacks', data: attackFrontmatterSchema.parse(parseYaml(frontmatter)) };
-  });
-const catalogOf = (contentDir: string) => buildCatalog(readCatalog(contentDir), attacks);
+const attacks = projectAttacks();
 const byId = (catalog: Catalog, id: string) => catalog.tools.find((tool) => tool.id === id)!;
 const ids = (tools: Tool[]) => tools.map((tool) => tool.id);
 
