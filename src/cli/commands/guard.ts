@@ -7,11 +7,20 @@ import { defaultCacheDir } from '../../lib/guard/fetch-source.ts';
 import { loadPins } from '../../lib/guard/pins.ts';
 import { loadPolicy } from '../../lib/guard/policy-source.ts';
 import { runGuard } from '../../lib/guard/proxy.ts';
+import { coalesceWritesThisTick } from '../../lib/guard/stdio-upstream.ts';
 import type { Upstream } from '../../lib/guard/upstream.ts';
 import { HelpRequested, UsageError } from '../errors.ts';
 import { parseHeaders } from '../options.ts';
 import { headersFromEnv } from '../../lib/guard/upstream.ts';
 import { packageVersion } from '../sources.ts';
+
+/** The client's side on the guard's own stdio, its writes of one tick sent together. */
+class CoalescingStdioServerTransport extends StdioServerTransport {
+  override send(message: Parameters<StdioServerTransport['send']>[0]): Promise<void> {
+    coalesceWritesThisTick(process.stdout);
+    return super.send(message);
+  }
+}
 
 const positiveNumber = (name: string, value: string): number => {
   const n = Number(value);
@@ -86,7 +95,7 @@ export async function runGuardCommand(argv: string[]): Promise<number> {
       }
       audit = new AuditLog(values.audit, positiveNumber('audit-max-mb', values['audit-max-mb']) * 1024 * 1024, log);
     }
-    const downstream = new StdioServerTransport();
+    const downstream = new CoalescingStdioServerTransport();
     // The SDK's stdio server transport does not notice its input ending: the client is gone, so is the session.
     process.stdin.once('end', () => void downstream.close());
     return await runGuard({

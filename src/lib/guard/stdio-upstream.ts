@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
@@ -10,6 +11,17 @@ import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol
  * huge answer and the session goes on. Lines are split without re-copying the buffer, so a
  * large allowed message costs linear time.
  */
+
+/**
+ * Holds a stream's writes until the end of this tick, so messages sent together (answers to
+ * calls in flight, a notification and its response) leave in one system call rather than one
+ * each: a pipe write wakes the process at the other end, the guard's main cost per call.
+ */
+export function coalesceWritesThisTick(stream: Writable): void {
+  if (stream.writableCorked > 0) return;
+  stream.cork();
+  process.nextTick(() => stream.uncork());
+}
 
 /** JSON-RPC error code the guard gives a request whose answer was over the cap. */
 export const OVERSIZED_MESSAGE = -32050;
@@ -133,6 +145,7 @@ export class CappedStdioTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin) throw new Error('the server is not running');
+    coalesceWritesThisTick(stdin);
     await new Promise<void>((resolve) => {
       if (stdin.write(`${JSON.stringify(message)}\n`)) resolve();
       else stdin.once('drain', resolve);
