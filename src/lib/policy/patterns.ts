@@ -19,7 +19,14 @@ export const PATH_LOOKALIKES =
   '\u2024\u2025\u2026\u2100\u2101\u2105\u2106\u2488\u2489\u248a\u248b\u248c\u248d\u248e\u248f\u2490\u2491\u2492\u2493\u2494\u2495\u2496\u2497\u2498\u2499\u249a\u249b\u2a74\u33c2\u33c7\u33d8\ufe13\ufe19\ufe30\ufe52\ufe55\ufe68\uff0e\uff0f\uff1a\uff3c\uff5e';
 
 /** Any part of a path that is not a plain segment once the start is accepted (shared by both path forms). */
-const PATH_INNER_UNSAFE = String.raw`[\\:%]|//|/\.|/$|/\s|[\x00-\x1f\x7f]|[${PATH_LOOKALIKES}]|\p{Cf}`;
+/**
+ * A colon anywhere but in a line range closing the last segment (`src/foo.ts:100-200`, which
+ * tools that read line ranges document): so no NTFS stream name (`a.docx:Zone.Identifier`,
+ * `::$DATA`) and no second colon. A stream named only by digits of a workspace file stays inside it.
+ */
+const PATH_COLON_UNSAFE = String.raw`:([^0-9]|$)|:[0-9]+([^0-9-]|-([^0-9]|$)|-[0-9]+[^0-9])`;
+
+const PATH_INNER_UNSAFE = String.raw`[\\%]|${PATH_COLON_UNSAFE}|//|/\.|/$|/\s|[\x00-\x1f\x7f]|[${PATH_LOOKALIKES}]|\p{Cf}`;
 
 /** Hosts that are internal by convention or public wildcard-DNS services that answer with any address. */
 export const INTERNAL_HOST_SUFFIXES = [
@@ -102,7 +109,6 @@ const SQL_WORDS = [
   'prepare',
   'shutdown',
   'kill',
-  'do',
   'reindex',
   'refresh',
   'cluster',
@@ -276,8 +282,8 @@ export const AMOUNT_CAP = 100;
 export const CONDITION_PATTERNS = {
   /** deny_if regex: anything that is not a relative path of plain segments inside the workspace. */
   path: {
-    value: String.raw`^$|^[~/\\.\s]|${PATH_INNER_UNSAFE}`,
-    why: 'a path outside the workspace: only relative paths of plain segments are allowed (no absolute, ~, drive or UNC path, no backslash, colon or percent escape, no empty, . or .. segment, no segment starting with a dot such as .ssh or .env, no control character or look-alike of / . \\ ~ :)',
+    value: String.raw`^$|^[~/\\.\s]|^[A-Za-z]:|${PATH_INNER_UNSAFE}`,
+    why: 'a path outside the workspace: only relative paths of plain segments are allowed (no absolute, ~, drive or UNC path, no backslash or percent escape, no colon but a line range ending the path such as :100-200, no empty, . or .. segment, no segment starting with a dot such as .ssh or .env, no control character or look-alike of / . \\ ~ :)',
     cannot:
       'a symbolic link inside the workspace that points out of it, or a file in the workspace that other tools run (a Makefile, a virtual environment without a leading dot); and a relative path is only inside the workspace if the server resolves it there: a server started in / (as Claude Desktop starts them) reads other top-level folders, so set a root',
   },
@@ -295,7 +301,7 @@ export const CONDITION_PATTERNS = {
   },
   /** deny_if regex beside either path check: Windows device names as a segment. */
   windowsDevice: {
-    value: `(?i)(^|/)(${WINDOWS_DEVICES.map(escapeRe2).join('|')})([./]|$)`,
+    value: `(?i)(^|/)(${WINDOWS_DEVICES.map(escapeRe2).join('|')})([./:]|$)`,
     why: 'a Windows device name as a segment (CON, PRN, AUX, NUL, COM1-9, LPT1-9, CONIN$, CONOUT$), in any letter case, with or without an extension',
     cannot: 'a device name followed by spaces, which some Windows APIs also open as the device',
   },
@@ -325,7 +331,7 @@ export const CONDITION_PATTERNS = {
     cannot: 'a single command that is harmful on its own (rm, curl to a file, an interpreter with -c); a speed bump, not a sandbox',
   },
   sql: {
-    value: `(?i)\\b(${SQL_WORDS.join('|')})\\b|\\$(out|merge|function|accumulator|where)\\b|\\b(apoc|dbms)\\.|/\\*!|\\\\u|\\b(query|cursor|table|schema|database)_to_xml\\w*|\\bpg_(terminate|cancel)_backend\\b|\\bpg_(reload_conf|rotate_logfile|promote)\\b|\\b(dblink|lo_|xp_|sp_|dbms_|utl_|sys_exec|sys_eval|pg_read|pg_ls|pg_stat_file|pg_file|pg_write)\\w*`,
+    value: `(?i)\\b(${SQL_WORDS.join('|')})\\b|(^|[;/\\n\\r])[^a-z0-9_]*do\\b|\\$(out|merge|function|accumulator|where)\\b|\\b(apoc|dbms)\\.|/\\*!|\\\\u|\\b(query|cursor|table|schema|database)_to_xml\\w*|\\bpg_(terminate|cancel)_backend\\b|\\bpg_(reload_conf|rotate_logfile|promote)\\b|\\b(dblink|lo_|xp_|sp_|dbms_|utl_|sys_exec|sys_eval|pg_read|pg_ls|pg_stat_file|pg_file|pg_write)\\w*`,
     why: 'statements and functions that write, run programs or read files (DROP, DELETE, INSERT, UPDATE, REPLACE, MERGE, CREATE, ALTER, GRANT, COPY … PROGRAM, ATTACH, LOAD, INTO OUTFILE, xp_cmdshell, pg_read_file, $out, $merge, …), in any letter case',
     cannot: 'a read that is too costly or reads data the role should not see; a read-only database role is the real protection',
   },
@@ -365,7 +371,7 @@ export function rootProblem(root: string): string | undefined {
   if (!root.startsWith('/')) return 'the root must be an absolute path starting with /';
   if (root === '/') return 'the root cannot be / (that is every file)';
   const rest = root.slice(1);
-  if (new RegExp(`^$|^[~/\\\\.]|${PATH_INNER_UNSAFE}`, 'u').test(rest))
+  if (new RegExp(`^$|^[~/\\\\.]|:|${PATH_INNER_UNSAFE}`, 'u').test(rest))
     return 'the root must be plain segments: no trailing slash, no empty, . or .. segment, no segment starting with a dot, no backslash, colon or control character';
   return undefined;
 }
@@ -444,7 +450,7 @@ function nameOtherThan(words: readonly string[], excluded: string, allowEmpty: b
 }
 
 /** A path segment whose name before the first dot is not a Windows device. */
-const DEVICE_FREE_SEGMENT = `${nameOtherThan(WINDOWS_DEVICES, '/.', true)}(\\.[^/]*)?`;
+const DEVICE_FREE_SEGMENT = `${nameOtherThan(WINDOWS_DEVICES, '/.:', true)}([.:][^/]*)?`;
 
 const PATH_SEGMENT_BODY = `[^/\\\\:%\\x00-\\x1f\\x7f\\p{Cf}${PATH_LOOKALIKES}]*`;
 const PATH_SEGMENT = `[^/\\\\:%\\x00-\\x1f\\x7f\\p{Cf}\\s.${PATH_LOOKALIKES}]${PATH_SEGMENT_BODY}`;
