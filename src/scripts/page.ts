@@ -73,13 +73,9 @@ function setUpSearchDialog() {
     query?.focus();
     // The panel is built on first open, by the same module that runs it.
     void import('./search').then((m) => {
-      const mount = dialog.querySelector<HTMLElement>('[data-search-mount]')!;
-      const reopened = mount.querySelector('atlas-search') !== null;
-      const input = m.mountSearchPanel(mount);
-      // A panel built now searches whatever was typed while search loaded as it starts; a second
-      // search of the same words would replace its results under a reader already arrowing into
-      // them. A panel opened again searches what the header box brought.
-      if (reopened && input.value) input.dispatchEvent(new Event('input'));
+      const input = m.mountSearchPanel(dialog.querySelector<HTMLElement>('[data-search-mount]')!);
+      // Whatever was typed while search loaded is searched now.
+      if (input.value) input.dispatchEvent(new Event('input'));
       if (document.activeElement !== input) input.focus();
     });
   }

@@ -142,6 +142,15 @@ for (const base of ['/', '/atlas/']) {
       // Wait for the search of the whole word: results of a shorter prefix are replaced when it lands.
       await expect.poll(() => dialog.locator('.summary').textContent(), POLL).toContain('“payment”');
       await expect.poll(() => dialog.locator('.results a').count(), POLL).toBeGreaterThan(0);
+      // And for the list to settle: a result list replaced after the key press would take the focus with it.
+      const results = dialog.locator('.results');
+      await expect
+        .poll(async () => {
+          const before = await results.innerHTML();
+          await page.waitForTimeout(400);
+          return before === (await results.innerHTML());
+        }, POLL)
+        .toBe(true);
       await page.keyboard.press('ArrowDown');
       const first = dialog.locator('.results a').first();
       await expect.poll(() => first.evaluate((el) => el === document.activeElement), POLL).toBe(true);
