@@ -191,9 +191,18 @@ describe('a hostile server', () => {
   it('renames a hidden tool: under default deny the new name is still refused', async () => {
     const { client } = await guardHostile({ version: '1', default: 'deny', hide: ['delete_all'], tools: { rename: {} } });
     await client.callTool({ name: 'rename', arguments: {} });
-    const result = await client.callTool({ name: 'delete_all_v2', arguments: {} });
-    expect(result.isError).toBe(true);
-    expect(text(result)).toBe("delete_all_v2 is not listed and the policy's default is deny.");
+    // Refused before the guard has read the new list (not a tool the server listed) and after it
+    // (not in the policy, whose default is deny): poll until the second reason shows.
+    await expect
+      .poll(
+        async () => {
+          const result = await client.callTool({ name: 'delete_all_v2', arguments: {} });
+          expect(result.isError).toBe(true);
+          return text(result);
+        },
+        { timeout: 10_000 },
+      )
+      .toBe("delete_all_v2 is not listed and the policy's default is deny.");
     expect(received().map((c) => c.name)).toEqual(['rename']);
   });
 

@@ -271,17 +271,26 @@ export function cedarPolicies(input: ExportInput): { policies: string[]; notes: 
   for (const name of toolsOf(input)) {
     const how = treatment(input.policy, name);
     const resource = `resource == Tool::${cedarString(name)}`;
+    // A tool Cedar cannot permit is denied by default anyway; the forbid names it, so a reader of
+    // a one-tool page sees the denial rather than an empty policy set.
+    const forbid = `forbid (principal, action == Action::"call_tool", ${resource});`;
     if (how.kind === 'hidden') {
       // ToolHive filters tools/list by the same policies, so a forbidden tool is hidden and denied.
-      policies.push(`forbid (principal, action == Action::"call_tool", ${resource});`);
+      policies.push(forbid);
       continue;
     }
-    if (how.kind === 'denied') continue;
+    if (how.kind === 'denied') {
+      policies.push(forbid);
+      continue;
+    }
     if (how.limited) limited = true;
     const lost: string[] = [];
     const clause = permitClause(how.rule, lost);
     for (const why of lost) groups.add(name, why);
-    if (clause === false) continue;
+    if (clause === false) {
+      policies.push(forbid);
+      continue;
+    }
     policies.push(`permit (principal, action == Action::"call_tool", ${resource})${clause ? `\nwhen {\n    ${clause}\n}` : ''};`);
   }
   notes.push(...groups.sentences());
