@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/cli/dev/chromium.ts';
-import { serveSite } from '../../src/cli/dev/serve.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { routes } from '../../src/lib/site/routes.ts';
-import { POLL } from '../helpers/browser.ts';
-import { fixtureSite } from '../helpers/fixture-sites.ts';
+import { POLL, servedFixtureSite } from '../helpers/browser.ts';
 
 /**
  * Axe on every page type, at a phone's width and a desktop's, in light and dark. Once, on the
@@ -40,17 +37,7 @@ const PAGE_TYPES: Array<{ path: string; searchOpen?: true }> = [
   { path: routes.tool('acme-files', 'read-file'), searchOpen: true },
 ];
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveSite>>;
-
-beforeAll(async () => {
-  site = await serveSite(fixtureSite('catalog').outDir, '/');
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const served = servedFixtureSite('catalog');
 
 /** Axe's serious and critical violations on the page as it is now. */
 function seriousViolations(page: Page): Promise<string[]> {
@@ -73,7 +60,7 @@ describe('every page type, at a phone and a desktop width, in light and dark', (
   it('has no serious or critical accessibility violation, and never scrolls sideways', async () => {
     // axe is injected as a script, which the CSP rightly forbids; this context bypasses it.
     // Added before each page's own scripts, it is there on every page the context opens.
-    const context = await browser.newContext({ bypassCSP: true, viewport: WIDTHS[0] });
+    const context = await served.browser.newContext({ bypassCSP: true, viewport: WIDTHS[0] });
     await context.addInitScript({ content: axeSource });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -83,7 +70,7 @@ describe('every page type, at a phone and a desktop width, in light and dark', (
     for (const { path, searchOpen } of PAGE_TYPES) {
       await page.setViewportSize(WIDTHS[0]);
       await page.emulateMedia({ colorScheme: 'light' });
-      await page.goto(site.url(path));
+      await page.goto(served.site.url(path));
       const where = searchOpen ? `${path} with search open` : path;
       if (searchOpen) {
         await page.keyboard.press('Control+k');

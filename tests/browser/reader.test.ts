@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/cli/dev/chromium.ts';
-import { serveSite } from '../../src/cli/dev/serve.ts';
 import { routes } from '../../src/lib/site/routes.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
-import { POLL } from '../helpers/browser.ts';
-import { fixtureSite } from '../helpers/fixture-sites.ts';
+import { POLL, servedFixtureSite } from '../helpers/browser.ts';
 
 /**
  * The four readers of issue 20, at a phone's width and a desktop's, in light and dark: the
@@ -30,17 +27,7 @@ const INDEX_PAGES = [
   routes.attacks,
 ];
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveSite>>;
-
-beforeAll(async () => {
-  site = await serveSite(fixtureSite('catalog').outDir, '/');
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const served = servedFixtureSite('catalog');
 
 /** Numbers in the page's text that the layout split over two lines. */
 function wrappedNumbers(page: Page): Promise<string[]> {
@@ -65,8 +52,8 @@ for (const viewport of VIEWPORTS) {
     describe(`a reader at ${viewport.width}px, ${colorScheme}`, () => {
       let context: BrowserContext;
       beforeAll(async () => {
-        context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
+        context = await served.browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.site.origin });
       });
       afterAll(async () => {
         await context?.close();
@@ -74,7 +61,7 @@ for (const viewport of VIEWPORTS) {
 
       it('sees the risk and a copy-in-my-format button in the first screen of a tool page, and copies in that format', async () => {
         const page = await context.newPage();
-        await page.goto(site.url(routes.tool('acme-files', 'write-note')));
+        await page.goto(served.site.url(routes.tool('acme-files', 'write-note')));
         const block = page.getByRole('region', { name: 'Risk and recommended policy' });
         const button = block.getByRole('button', { name: /^Copy / });
         await expect.poll(() => button.isVisible(), POLL).toBe(true);
@@ -93,7 +80,7 @@ for (const viewport of VIEWPORTS) {
 
       it('composes "hide every Write tool" and downloads a bundle that validates', async () => {
         const page = await context.newPage();
-        await page.goto(site.url(routes.server('acme-files')));
+        await page.goto(served.site.url(routes.server('acme-files')));
         await page.getByText('Compose your own policy for Acme Files').click();
         const composer = page.locator('policy-composer');
         await expect.poll(() => composer.locator('tr[data-tool]').count(), POLL).toBeGreaterThan(0);
@@ -114,7 +101,7 @@ for (const viewport of VIEWPORTS) {
 
       it('finds the review queue and the changes from the navigation, with counts, and filters the queue', async () => {
         const page = await context.newPage();
-        await page.goto(site.url(routes.home));
+        await page.goto(served.site.url(routes.home));
         const nav = page.getByRole('navigation', { name: 'Main' });
         const review = nav.getByRole('link', { name: /^Review \d+$/ });
         await expect.poll(() => review.count(), POLL).toBe(1);
@@ -135,7 +122,7 @@ for (const viewport of VIEWPORTS) {
       it('never wraps a number on an index page, and never scrolls sideways', async () => {
         const page = await context.newPage();
         for (const path of INDEX_PAGES) {
-          await page.goto(site.url(path));
+          await page.goto(served.site.url(path));
           expect(await wrappedNumbers(page), path).toEqual([]);
           expect(
             await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
