@@ -36,22 +36,12 @@ describe('set-up lines', () => {
       argv: ['npx', '-y', '@scope/pkg@1.0'],
     });
     expect(launchOf({ name: 's', package: 'docx-mcp-server (PyPI)' })).toEqual({ kind: 'stdio', argv: ['uvx', 'docx-mcp-server'] });
-    const unknown = setupLines({
-      key: 's',
-      policyUrl: 'p',
-      pinUrl: 'c',
-      launch: launchOf({ name: 'S', source: { kind: 'file', file: 'x.json' } }),
-      atlas: ['atlas'],
-    });
+    const linesFor = (source: Parameters<typeof launchOf>[0]['source']) =>
+      setupLines({ key: 's', policyUrl: 'p', pinUrl: 'c', launch: launchOf({ name: 'S', source }), atlas: ['atlas'] });
+    const unknown = linesFor({ kind: 'file', file: 'x.json' });
     expect(unknown.placeholder).toBe(true);
     expect(unknown.argv.at(-1)).toBe('<command that starts S>');
-    const http = setupLines({
-      key: 's',
-      policyUrl: 'p',
-      pinUrl: 'c',
-      launch: launchOf({ name: 'S', source: { kind: 'http', url: 'https://m.example/mcp' } }),
-      atlas: ['atlas'],
-    });
+    const http = linesFor({ kind: 'http', url: 'https://m.example/mcp' });
     expect(http.argv).toEqual(['atlas', 'guard', '--policy', 'p', '--pin', 'c', '--upstream', 'https://m.example/mcp']);
   });
 });
