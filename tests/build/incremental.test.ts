@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { renderCounts } from '../../src/cli/dev/astro-build.ts';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
@@ -108,35 +108,69 @@ describe('incremental rebuilds', () => {
     expect(again.kept).toBe(built.length - again.paths.length);
   });
 
-  it('rebuilds after tools are edited, rendering only the pages that show them', () => {
-    const site = copyOfBaseline();
-    const { serverFile } = site;
-    const edited: string[] = [];
-    editJson(serverFile('acme-pay'), (data) => {
-      for (const tool of data.tools.slice(0, 3)) {
-        tool['description'] = `${String(tool['description'] ?? '')} Edited for the rebuild test.`;
-        edited.push(baselineTools.get(`acme-pay/${String(tool['name'])}`)!);
-      }
+  describe('after tools are edited and a person overrides another tool, rebuilt together', () => {
+    // Two independent edits share one rebuild (and its clean build): acme-pay's tools get new
+    // descriptions, and a person overrides the classification of an acme-files tool that no page
+    // shows beside them. As no page shows both (checked first), every page rendered is owed to
+    // one edit, and a page rendered for neither (a key covering too much) still fails.
+    const overridden = { server: 'acme-files', tool: 'run_command' };
+    const reason = 'Checked by hand for the rebuild test.';
+    let edits: { edited: string[]; overriddenPage: string; paths: string[]; outDir: string };
+    /** The tool pages that are one of `targets` or link to one (related tools, previous and next), in either output. */
+    let showing: (targets: string[]) => string[];
+
+    beforeAll(() => {
+      const site = copyOfBaseline();
+      const edited: string[] = [];
+      editJson(site.serverFile('acme-pay'), (data) => {
+        for (const tool of data.tools.slice(0, 3)) {
+          tool['description'] = `${String(tool['description'] ?? '')} Edited for the rebuild test.`;
+          edited.push(baselineTools.get(`acme-pay/${String(tool['name'])}`)!);
+        }
+      });
+      recordReview(site.contentDir, overridden, { on: '2026-11-04', set: { category: 'destructive', risk: 'critical' }, reason });
+      const { paths, outDir } = rebuildMatchesClean(site);
+      edits = { edited, overriddenPage: baselineTools.get(`${overridden.server}/${overridden.tool}`)!, paths, outDir };
+      const links = (dir: string, page: string, targets: string[]) =>
+        targets.some((target) => readOutput(dir, page).includes(`href="/${target}"`));
+      showing = (targets) =>
+        [...baselineTools.values()].filter(
+          (page) => targets.includes(page) || links(baseline.outDir, page, targets) || links(outDir, page, targets),
+        );
     });
-    const { paths, outDir } = rebuildMatchesClean(site);
-    // A tool page shows another tool by linking to it (related tools, previous and next).
-    const linksToEdited = (dir: string, page: string) => edited.some((target) => readOutput(dir, page).includes(`href="/${target}"`));
-    const showing = [...baselineTools.values()].filter(
-      (page) => edited.includes(page) || linksToEdited(baseline.outDir, page) || linksToEdited(outDir, page),
-    );
-    const renderedTools = paths.filter((path) => [...baselineTools.values()].includes(path));
-    for (const page of edited) expect(renderedTools).toContain(page);
-    expect(renderedTools.filter((page) => !showing.includes(page))).toEqual([]);
-    expect(renderedTools.length).toBeLessThan(baselineTools.size);
-    // Nothing about another server is rendered again.
-    for (const slug of baselineServers.filter((slug) => slug !== 'acme-pay'))
-      expect(
-        paths.filter((path) => isAboutServer(path, slug)),
-        slug,
-      ).toEqual([]);
+
+    const renderedTools = () => edits.paths.filter((path) => [...baselineTools.values()].includes(path));
+
+    it('shows neither edit on a page beside the other, so each rendered page is owed to one', () => {
+      const showingEdited = showing(edits.edited);
+      expect(showing([edits.overriddenPage]).filter((page) => showingEdited.includes(page))).toEqual([]);
+    });
+
+    it('renders the edited tools and, besides the pages that show the overridden tool, only the pages that show them', () => {
+      const forOverride = showing([edits.overriddenPage]);
+      const forEdits = showing(edits.edited);
+      for (const page of edits.edited) expect(renderedTools()).toContain(page);
+      expect(renderedTools().filter((page) => !forOverride.includes(page) && !forEdits.includes(page))).toEqual([]);
+      expect(renderedTools().length).toBeLessThan(baselineTools.size);
+      // Nothing about a server neither edit touched is rendered again.
+      for (const slug of baselineServers.filter((slug) => slug !== 'acme-pay' && slug !== overridden.server))
+        expect(
+          edits.paths.filter((path) => isAboutServer(path, slug)),
+          slug,
+        ).toEqual([]);
+    });
+
+    it('renders the overridden tool with the reason and, besides the pages that show the edited tools, only the pages that show it', () => {
+      const forOverride = showing([edits.overriddenPage]);
+      const forEdits = showing(edits.edited);
+      expect(renderedTools()).toContain(edits.overriddenPage);
+      expect(readOutput(edits.outDir, edits.overriddenPage)).toContain(reason);
+      expect(renderedTools().filter((page) => !forEdits.includes(page) && !forOverride.includes(page))).toEqual([]);
+    });
   });
 
-  it('rebuilds after a tool is added and after one is removed', () => {
+  it('rebuilds after a tool and a server are added, after they are removed, and after an attack page is edited', () => {
+    // One chain of changes, each step rebuilt and compared with a clean build of the same content.
     const site = copyOfBaseline();
     const { contentDir, serverFile } = site;
     const extra = {
@@ -144,54 +178,30 @@ describe('incremental rebuilds', () => {
       description: 'Permanently deletes every invoice. This cannot be undone.',
       inputSchema: { type: 'object', properties: { confirm: { type: 'boolean' } } },
     };
+    // Added: a tool to a server, and a server.
     importTools(contentDir, [...pay.tools, extra], { server: pay.server, origin: 'acme-pay.json', today: '2026-11-02' });
+    importTools(contentDir, files.tools.slice(0, 4), { server: { name: 'Second Files' }, slug: 'second-files', origin: 'second.json' });
     const added = toolRoutes(contentDir).get('acme-pay/delete_all_invoices')!;
     const { outDir } = rebuildMatchesClean(site);
     expect(readOutput(outDir, added)).toContain('Permanently deletes every invoice.');
-    // Re-imported without it: the tool is marked removed, and its page says so.
+    expect(readOutput(outDir, routes.server('second-files'))).toContain('Second Files');
+    // Removed: the server re-imported without the tool (marked removed, and its page says so),
+    // and the other server's file deleted (all its output goes).
     importTools(contentDir, pay.tools, { server: pay.server, origin: 'acme-pay.json', today: '2026-11-03' });
+    rmSync(serverFile('second-files'));
     rebuildMatchesClean(site);
     expect(readOutput(outDir, added)).toContain('Removed on 2026-11-03');
-    // Deleted from the file by hand: its page goes.
+    expect(treeEntries(outDir).filter((entry) => entry.includes('second-files'))).toEqual([]);
+    // The removed tool deleted from the file by hand (its page goes), and an attack page edited.
+    // A removed tool is on no attack page, so the attack pages render again for the edit alone.
     editJson(serverFile('acme-pay'), (data) => {
       data.tools = data.tools.filter((tool) => tool['name'] !== 'delete_all_invoices');
     });
+    const attack = join(contentDir, 'attacks', 'mcp03.mdx');
+    writeFileSync(attack, `${readFileSync(attack, 'utf8')}\nA paragraph added by the rebuild test.\n`);
     rebuildMatchesClean(site);
     expect(existsSync(outputFile(outDir, added))).toBe(false);
-  });
-
-  it('rebuilds after a server is added and after one is removed', () => {
-    const site = copyOfBaseline();
-    const { contentDir, serverFile } = site;
-    importTools(contentDir, files.tools.slice(0, 4), { server: { name: 'Second Files' }, slug: 'second-files', origin: 'second.json' });
-    const { outDir } = rebuildMatchesClean(site);
-    expect(readOutput(outDir, routes.server('second-files'))).toContain('Second Files');
-    rmSync(serverFile('second-files'));
-    rebuildMatchesClean(site);
-    expect(treeEntries(outDir).filter((entry) => entry.includes('second-files'))).toEqual([]);
-  });
-
-  it('rebuilds after an attack page is edited', () => {
-    const site = copyOfBaseline();
-    const page = join(site.contentDir, 'attacks', 'mcp03.mdx');
-    writeFileSync(page, `${readFileSync(page, 'utf8')}\nA paragraph added by the rebuild test.\n`);
-    const { outDir } = rebuildMatchesClean(site);
     expect(readOutput(outDir, routes.attack('mcp03'))).toContain('A paragraph added by the rebuild test.');
-  });
-
-  it('rebuilds after a person overrides a classification', () => {
-    const site = copyOfBaseline();
-    const { contentDir } = site;
-    const tool = pay.tools[0] as { name: string };
-    recordReview(
-      contentDir,
-      { server: 'acme-pay', tool: tool.name },
-      { on: '2026-11-04', set: { category: 'destructive', risk: 'critical' }, reason: 'Checked by hand for the rebuild test.' },
-    );
-    const page = baselineTools.get(`acme-pay/${tool.name}`)!;
-    const { paths, outDir } = rebuildMatchesClean(site);
-    expect(paths).toContain(page);
-    expect(readOutput(outDir, page)).toContain('Checked by hand for the rebuild test.');
   });
 
   it('after a build that was stopped half-way and content put back, matches a clean build', async () => {
