@@ -1,5 +1,4 @@
-import { ContentError } from '../lib/catalog/files.ts';
-import { LiveImportError } from '../lib/catalog/live-import.ts';
+import { ContentError, LiveImportError } from '../lib/catalog/errors.ts';
 
 /** The command line itself is wrong: exit 2 with the problem and the usage text. */
 export class UsageError extends Error {}

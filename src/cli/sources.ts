@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { ContentError, readCatalog } from '../lib/catalog/files.ts';
 import { importServer, readToolsListFile, type ImportResult } from '../lib/catalog/importer.ts';
 import { fetchLiveToolsList, LiveImportError } from '../lib/catalog/live-import.ts';
 import type { ServerSource } from '../schemas/server.ts';
+import { packageVersion } from './version.ts';
 
 /** Where to read tools from, with the secrets (env and header values) a run needs but the catalogue never stores. */
 export type SourceSpec =
@@ -16,14 +16,6 @@ export interface RunOptions {
   timeoutMs: number;
   today: string;
 }
-
-export const packageVersion = (): string => {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-};
 
 /** Reads tools from a file or a live server and imports them into the catalogue. */
 export async function importFromSource(spec: SourceSpec, options: RunOptions): Promise<ImportResult> {

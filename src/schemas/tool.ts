@@ -1,6 +1,7 @@
 import { z } from 'astro/zod';
 import { attackIdSchema } from './attack.ts';
 import { categorySchema, riskSchema } from './risk.ts';
+import { DEFINITION_FIELDS } from './definition-fields.ts';
 
 /** A JSON Schema object as a server sends it: any keys, kept verbatim. */
 const jsonObject = z.record(z.string(), z.unknown());
@@ -131,7 +132,7 @@ export const overridesSchema = z.strictObject({
   notes: z.string().min(1).optional(),
 });
 
-export const DEFINITION_FIELDS = ['title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
+export { DEFINITION_FIELDS };
 
 /** Change tracking across imports. */
 export const historySchema = z.strictObject({

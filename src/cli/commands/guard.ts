@@ -12,7 +12,7 @@ import type { Upstream } from '../../lib/guard/upstream.ts';
 import { HelpRequested, UsageError } from '../errors.ts';
 import { parseHeaders } from '../options.ts';
 import { headersFromEnv } from '../../lib/guard/upstream.ts';
-import { packageVersion } from '../sources.ts';
+import { packageVersion } from '../version.ts';
 
 /** The client's side on the guard's own stdio, its writes of one tick sent together. */
 class CoalescingStdioServerTransport extends StdioServerTransport {

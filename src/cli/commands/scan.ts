@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyWrap, defaultGuardPrefix, formatApply } from '../../lib/scan/apply.ts';
@@ -9,14 +8,7 @@ import { scanConfigs, ScanInputError } from '../../lib/scan/scan.ts';
 import { HelpRequested, InputError, UsageError } from '../errors.ts';
 import { splitCommandLine } from '../../lib/catalog/live-import.ts';
 import { contentDirFrom, parseTimeout, today } from '../options.ts';
-
-const packageVersion = (): string => {
-  try {
-    return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-};
+import { packageVersion } from '../version.ts';
 
 /**
  * `atlas scan`: finds the MCP client configs of the user and of the project, lists their

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFINITION_FIELDS } from '../../schemas/tool.ts';
+import { DEFINITION_FIELDS } from '../../schemas/definition-fields.ts';
 
 type DefinitionField = (typeof DEFINITION_FIELDS)[number];
 

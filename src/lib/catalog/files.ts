@@ -3,31 +3,9 @@ import { join, relative } from 'node:path';
 import type { z } from 'astro/zod';
 import { serverFileSchema, type ServerFile } from '../../schemas/server.ts';
 import { assignSlugs } from '../text-safety/slug.ts';
+import { ContentError, type ContentProblem } from './errors.ts';
 
-/** A content problem, located precisely enough to fix without searching. */
-export interface ContentProblem {
-  file: string;
-  /** "server", or `tool "name" (tools[3])`. */
-  entry: string;
-  /** Dotted field path within the entry, e.g. "classification.risk". */
-  field: string;
-  message: string;
-}
-
-export class ContentError extends Error {
-  readonly problems: ContentProblem[];
-  constructor(problems: ContentProblem[]) {
-    super(formatProblems(problems));
-    this.name = 'ContentError';
-    this.problems = problems;
-  }
-}
-
-export function formatProblems(problems: readonly ContentProblem[]): string {
-  const shown = problems.slice(0, 20).map((p) => `  ${p.file}: ${p.entry}${p.field ? ` › ${p.field}` : ''}: ${p.message}`);
-  if (problems.length > 20) shown.push(`  … and ${problems.length - 20} more`);
-  return `Invalid catalogue content (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${shown.join('\n')}`;
-}
+export { ContentError, formatProblems, type ContentProblem } from './errors.ts';
 
 const displayName = (value: unknown): string => {
   const text = typeof value === 'string' ? value : '?';

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'astro/zod';
 import { parse as parseShell } from 'shell-quote';
+import { LiveImportError } from './errors.ts';
 
 /**
  * Reads a live server's tools/list through the official SDK client, over stdio or
@@ -11,12 +12,7 @@ import { parse as parseShell } from 'shell-quote';
  * server process: success, protocol error, timeout, or the server dying.
  */
 
-export class LiveImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LiveImportError';
-  }
-}
+export { LiveImportError } from './errors.ts';
 
 export type LiveSource =
   { kind: 'stdio'; commandLine: string; env: Record<string, string> } | { kind: 'http'; url: string; headers: Record<string, string> };

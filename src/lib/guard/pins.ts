@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import { definitionHash, fieldHashes } from '../catalog/definition-hash.ts';
-import { DEFINITION_FIELDS } from '../../schemas/tool.ts';
+import { DEFINITION_FIELDS } from '../../schemas/definition-fields.ts';
 import { GuardError } from './errors.ts';
 import { loadVerifiedText } from './fetch-source.ts';
 

@@ -105,7 +105,9 @@ export async function runGuard(options: GuardOptions): Promise<number> {
   const relayTimeoutMs = Math.max(options.callTimeoutMs, options.approvalTimeoutMs);
   registerRelays();
   try {
-    await client.connect(upstreamTransport(options.upstream, options.maxResultBytes + ENVELOPE_BYTES), { timeout: options.startTimeoutMs });
+    await client.connect(await upstreamTransport(options.upstream, options.maxResultBytes + ENVELOPE_BYTES), {
+      timeout: options.startTimeoutMs,
+    });
   } catch (error) {
     await client.close().catch(() => undefined);
     const reason = error instanceof GuardError ? error.message : `${where} could not be started: ${(error as Error).message}`;

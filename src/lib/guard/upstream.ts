@@ -1,4 +1,3 @@
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { GuardError } from './errors.ts';
 import { checkedUrl } from './fetch-source.ts';
@@ -48,10 +47,14 @@ export function describeUpstream(upstream: Upstream): string {
     : `the server at ${upstream.url}`;
 }
 
-/** `maxMessageBytes`: a stdio server's message past this is dropped unread (HTTP answers are checked after reading). */
-export function upstreamTransport(upstream: Upstream, maxMessageBytes: number): Transport {
+/**
+ * `maxMessageBytes`: a stdio server's message past this is dropped unread (HTTP answers are checked after reading).
+ * The HTTP client (and its OAuth and SSE modules) loads only for an HTTP server: a client starts the guard for every session.
+ */
+export async function upstreamTransport(upstream: Upstream, maxMessageBytes: number): Promise<Transport> {
   if (upstream.kind === 'http') {
     const url = checkedUrl(upstream.url, '--upstream');
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
     return new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...upstream.headers } } });
   }
   if (!upstream.command) throw new GuardError('give the server command line after --');
