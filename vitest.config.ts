@@ -1,24 +1,27 @@
 import { defineConfig } from 'vitest/config';
+import { ProjectsInTurnSequencer } from './tests/setup/sequencer.ts';
 
 /**
- * Workers for the first group (unit and live share it, so they must share this). Vitest 4 runs
- * one worker fewer than the machine has cores: one, on a 2-core machine, so nothing ran in
- * parallel. Every core instead; the main process mostly waits.
+ * Workers shared by every project (Vitest requires one count for projects that run together).
+ * More than the two cores of a CI machine on purpose: build files spend most of their time
+ * waiting for their turn to build, browser files for Chromium, live files for child processes.
  */
-const FIRST_GROUP_WORKERS = '100%';
+const WORKERS = 3;
 
 /**
  * The tests in layers, each runnable alone (`npm run test:unit`, `test:live`, `test:build`,
- * `test:browser`); `npm test` runs them all, as CI does.
- * - unit: no build, no network, no browser; files run in parallel.
- * - live: real MCP servers started as child processes; in parallel, they mostly wait.
- * - build and browser: real Astro builds and Chromium. One file at a time in each, because a
- *   build takes every core it can get. The fixture sites they read are built once per run by
- *   tests/setup/fixture-sites.ts and shared (read-only) by every file that needs them.
- * Groups run in order: unit and live, then build, then browser.
+ * `test:browser`); `npm test` runs them all side by side, as CI does.
+ * - unit: no build, no network, no browser.
+ * - live: real MCP servers and the guard, started as child processes.
+ * - build: real Astro builds. Builds from the project folder cannot overlap (they share its
+ *   .astro folder), so each waits its turn in tests/helpers/build-lock.ts.
+ * - browser: Chromium on built sites.
+ * The fixture sites that build and browser tests read are built once per run, in the background,
+ * by tests/setup/fixture-sites.ts, and shared read-only.
  */
 export default defineConfig({
   test: {
+    sequence: { sequencer: ProjectsInTurnSequencer },
     projects: [
       {
         test: {
@@ -27,8 +30,7 @@ export default defineConfig({
           // A unit test that hangs should fail; one slowed by a busy machine (the Cedar engine's
           // corpus takes a minute when six people share two cores) should not.
           testTimeout: 120_000,
-          sequence: { groupOrder: 0 },
-          maxWorkers: FIRST_GROUP_WORKERS,
+          maxWorkers: WORKERS,
           // Worker threads, each file with its own modules: with modules kept from file to file
           // (isolate: false), Node 22's V8 crashed (a fatal error in its deoptimiser) when the
           // red-team, attack-corpus and exports files ran in one worker.
@@ -40,8 +42,7 @@ export default defineConfig({
         test: {
           name: 'live',
           include: ['tests/live/**/*.test.ts'],
-          sequence: { groupOrder: 0 },
-          maxWorkers: FIRST_GROUP_WORKERS,
+          maxWorkers: WORKERS,
           testTimeout: 120_000,
         },
       },
@@ -50,9 +51,8 @@ export default defineConfig({
           name: 'build',
           include: ['tests/build/**/*.test.ts'],
           globalSetup: ['tests/setup/build-sites.ts'],
-          fileParallelism: false,
-          sequence: { groupOrder: 1 },
-          // A test here runs up to six builds one after another; on a busy machine one takes minutes.
+          maxWorkers: WORKERS,
+          // A test here runs up to six builds, each waiting its turn behind other files' builds.
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },
@@ -62,11 +62,9 @@ export default defineConfig({
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
           globalSetup: ['tests/setup/browser-sites.ts'],
-          fileParallelism: false,
-          // After the build tests: a build beside Chromium slows its pages past their timeouts.
-          sequence: { groupOrder: 2 },
-          // The accessibility test runs axe four times on every page type (two widths, two themes);
-          // on a busy machine that takes minutes.
+          maxWorkers: WORKERS,
+          // The accessibility test runs axe four times on every page type (two widths, two themes),
+          // beside builds and other tests.
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -13,7 +13,7 @@ let site: Awaited<ReturnType<typeof serveSite>>;
 let catalogPaths: string[];
 
 beforeAll(async () => {
-  const { outDir, contentDir } = fixtureSite('hostile');
+  const { outDir, contentDir } = await fixtureSite('hostile');
   site = await serveSite(outDir);
   catalogPaths = readCatalog(contentDir).flatMap(({ server, tools }) => [
     ...tools.map((tool) => routes.tool(server.slug, tool.slug!)),

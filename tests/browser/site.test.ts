@@ -1,5 +1,4 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { generateCatalog } from '../../src/lib/catalog/generate.ts';
 import { readCatalog, type LoadedServer } from '../../src/lib/catalog/files.ts';
 import { searchShards, shardOf } from '../../src/lib/site/search-shards.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
-import { brokenLinks, buildCommand, repoRoot } from '../helpers/site.ts';
+import { brokenLinks, buildSiteInBackground } from '../helpers/site.ts';
 import { serveSite } from '../../src/cli/dev/serve.ts';
 
 /** The origin the fixture sites are built for (tests/helpers/site.ts). */
@@ -57,7 +56,7 @@ for (const base of ['/', '/atlas/']) {
     let context: BrowserContext;
 
     beforeAll(async () => {
-      outDir = fixtureSite(base === '/' ? 'catalog' : 'catalogUnderBase').outDir;
+      outDir = (await fixtureSite(base === '/' ? 'catalog' : 'catalogUnderBase')).outDir;
       site = await serveSite(outDir, base);
       context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
@@ -168,6 +167,8 @@ for (const base of ['/', '/atlas/']) {
       await page.keyboard.press('/');
       await expect.poll(() => dialog.isVisible(), POLL).toBe(true);
       await input.fill('create_payment');
+      // The list still shows the last search's results until the new one lands: wait for it.
+      await expect.poll(() => dialog.locator('.summary').textContent(), POLL).toContain('“create_payment”');
       await expect
         .poll(() => dialog.locator('.results a').first().getAttribute('href'), POLL)
         .toBe(withBase(routes.tool('acme-pay', 'create-payment'), base));
@@ -364,15 +365,9 @@ describe('a catalogue whose search index is split into shards', () => {
     generateCatalog({ tools: 40, servers: 10, seed: 3, out: dir });
     servers = readCatalog(dir);
     shards = searchShards(servers, SHARD_SIZE);
-    const command = buildCommand({ contentDir: dir });
-    const build = spawnSync(process.execPath, command.args, {
-      cwd: repoRoot,
-      env: { ...command.env, ATLAS_SEARCH_SHARD_SIZE: String(SHARD_SIZE) },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (build.status !== 0) throw new Error(`${build.stdout}\n${build.stderr}`);
-    outDir = command.outDir;
+    const build = await buildSiteInBackground({ contentDir: dir, env: { ATLAS_SEARCH_SHARD_SIZE: String(SHARD_SIZE) } });
+    if (build.status !== 0) throw new Error(build.output);
+    outDir = build.outDir;
     site = await serveSite(outDir, '/');
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });

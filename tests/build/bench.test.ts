@@ -6,6 +6,7 @@ import { runBench } from '../../src/cli/dev/bench.ts';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { routes } from '../../src/lib/site/routes.ts';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
+import { withBuildLock } from '../helpers/build-lock.ts';
 import { readOutput } from '../helpers/site.ts';
 
 /** A row of a Markdown table as a reader reads it: each cell under its column's heading, in order (headings may repeat). */
@@ -46,7 +47,8 @@ const number = (row: Row, column: string) => {
 describe('the benchmark command', () => {
   it('reports a real build of a generated catalogue in tables a reader can trust', async () => {
     const out = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
-    const report = await runBench({ sizes: [40], serversPerTool: 0.25, seed: 2, out, log: () => undefined });
+    // The benchmark runs real builds from the project folder, so it waits its turn like any test build.
+    const report = await withBuildLock(() => runBench({ sizes: [40], serversPerTool: 0.25, seed: 2, out, log: () => undefined }));
     expect(report).toMatch(/^Machine: \d+ × .+, \d+ GiB RAM, Linux .+, Node v\d+/m);
 
     // One row per size, for the catalogue that was generated and built.

@@ -9,7 +9,7 @@ import { fixtureSite, REIMPORTED_ON } from '../helpers/fixture-sites.ts';
 import { brokenLinks, buildSite, codeBlocks, htmlFiles, outputFile, readOutput, TEST_SITE, toolRoutes } from '../helpers/site.ts';
 
 // Built once per run by tests/setup/fixture-sites.ts; the tests that change content copy it first.
-const site = fixtureSite('catalog');
+const site = await fixtureSite('catalog');
 const contentDir = site.contentDir;
 const page = (route: string) => readOutput(site.outDir, route);
 
@@ -112,9 +112,9 @@ describe('a built fixture catalogue', () => {
 });
 
 describe('change tracking on pages', () => {
-  it('says when a definition changed, what changed, and what it said before; and marks removed tools', () => {
+  it('says when a definition changed, what changed, and what it said before; and marks removed tools', async () => {
     // Acme Files imported again with read_file's description changed and list_files gone.
-    const reimported = fixtureSite('reimported');
+    const reimported = await fixtureSite('reimported');
     const tools = toolRoutes(reimported.contentDir);
     const changed = readOutput(reimported.outDir, tools.get('acme-files/read_file')!);
     expect(changed).toContain(`Definition changed on ${REIMPORTED_ON}: description.`);

@@ -28,7 +28,7 @@ import {
 const corpus = join(repoRoot, 'tests/fixtures/hostile/hostile.json');
 
 // The hostile corpus plus a multi-megabyte description, built once per run by tests/setup/fixture-sites.ts.
-const site = fixtureSite('hostile');
+const site = await fixtureSite('hostile');
 const [loaded] = readCatalog(site.contentDir);
 const slugs = new Map(loaded!.tools.map((t) => [t.name, t.slug!]));
 const html = (tool: string) => readOutput(site.outDir, routes.tool('hostile', slugs.get(tool)!));

@@ -10,6 +10,7 @@ import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { recordReview } from '../../src/lib/catalog/review-file.ts';
 import { routes } from '../../src/lib/site/routes.ts';
+import { withBuildLock } from '../helpers/build-lock.ts';
 import { fixtureSite } from '../helpers/fixture-sites.ts';
 import {
   buildCommand,
@@ -33,7 +34,7 @@ import {
  * tests/setup/fixture-sites.ts): its content, its output and Astro's cache. So each test can run
  * alone, and none depends on another's edits.
  */
-const baseline = fixtureSite('reimported');
+const baseline = await fixtureSite('reimported');
 const lists = join(repoRoot, 'tests/fixtures/tools-lists');
 const pay = readToolsListFile(join(lists, 'acme-pay.json'));
 const files = readToolsListFile(join(lists, 'acme-files.json'));
@@ -213,15 +214,18 @@ describe('incremental rebuilds', () => {
     const renamed = JSON.parse(original);
     renamed.server.name = 'Acme Files, renamed';
     writeFileSync(file, `${JSON.stringify(renamed, null, 2)}\n`);
-    await new Promise<void>((done, fail) => {
-      const { args, env } = buildCommand({ contentDir, work });
-      const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
-      // Stopped once it renders server pages: the catalogue JSON is written, the tool pages are not yet.
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (stripVTControlCharacters(chunk.toString()).includes(`├─ /${routes.servers}`)) child.kill('SIGKILL');
-      });
-      child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`))));
-    });
+    const { args, env } = buildCommand({ contentDir, work });
+    await withBuildLock(
+      () =>
+        new Promise<void>((done, fail) => {
+          const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
+          // Stopped once it renders server pages: the catalogue JSON is written, the tool pages are not yet.
+          child.stdout.on('data', (chunk: Buffer) => {
+            if (stripVTControlCharacters(chunk.toString()).includes(`├─ /${routes.servers}`)) child.kill('SIGKILL');
+          });
+          child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`))));
+        }),
+    );
     expect(readOutput(join(work, 'dist'), routes.catalogShard('acme-files'))).toContain('Acme Files, renamed');
     // Some pages now name the server as renamed; the content says otherwise again.
     writeFileSync(file, original);

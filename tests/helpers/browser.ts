@@ -19,7 +19,7 @@ export interface ServedSite {
 export function servedFixtureSite(name: FixtureSiteName): ServedSite {
   const served = {} as ServedSite;
   beforeAll(async () => {
-    served.site = await serveSite(fixtureSite(name).outDir, '/');
+    served.site = await serveSite((await fixtureSite(name)).outDir, '/');
     served.browser = await launchChromium();
   });
   afterAll(async () => {

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 
 /** The sites tests/setup/fixture-sites.ts builds once per run. */
@@ -17,18 +19,41 @@ export interface FixtureSite {
   log: string;
 }
 
+/** What the global setup writes to `<work>/site.json` once a fixture site's build has ended. */
+export interface FixtureSiteRecord {
+  contentDir: string;
+  base: string;
+  outDir: string;
+  /** The build's exit status: 0 when it built. */
+  status: number | null;
+  /** Where the build's output is kept. */
+  logFile: string;
+}
+
+/** The file a finished fixture build is recorded in, inside its work folder. */
+export const fixtureSiteRecord = (work: string) => join(work, 'site.json');
+
 declare module 'vitest' {
   interface ProvidedContext {
-    fixtureSites: Partial<Record<FixtureSiteName, FixtureSite>>;
+    /** The work folder of each fixture site this project's global setup is building. */
+    fixtureSites: Partial<Record<FixtureSiteName, string>>;
   }
 }
 
+const WAIT_MS = 100;
+
 /**
- * A site built for this run by the project's global setup. Shared by every test file that reads
- * it: copy its folders before changing anything.
+ * A site built for this run by the project's global setup, once its build has ended (the
+ * builds run while the tests do). Shared by every test file that reads it: copy its folders
+ * before changing anything.
  */
-export function fixtureSite(name: FixtureSiteName): FixtureSite {
-  const site = inject('fixtureSites')[name];
-  if (!site) throw new Error(`the fixture site "${name}" is not built for this project: add it to its file in tests/setup/`);
-  return site;
+export async function fixtureSite(name: FixtureSiteName): Promise<FixtureSite> {
+  const work = inject('fixtureSites')[name];
+  if (!work) throw new Error(`the fixture site "${name}" is not built for this project: add it to its file in tests/setup/`);
+  const record = fixtureSiteRecord(work);
+  while (!existsSync(record)) await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+  const built = JSON.parse(readFileSync(record, 'utf8')) as FixtureSiteRecord;
+  const log = existsSync(built.logFile) ? readFileSync(built.logFile, 'utf8') : '';
+  if (built.status !== 0) throw new Error(`the fixture site "${name}" from ${built.contentDir} (base ${built.base}) did not build:\n${log}`);
+  return { contentDir: built.contentDir, base: built.base, work, outDir: built.outDir, log };
 }

@@ -8,6 +8,7 @@ import { astroBuildCommand, projectRoot } from '../../src/cli/dev/astro-build.ts
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { importServer, readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { routes } from '../../src/lib/site/routes.ts';
+import { withBuildLock, withBuildLockSync } from './build-lock.ts';
 
 type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 
@@ -29,21 +30,26 @@ export interface BuildResult {
  */
 export function buildSite(options: BuildOptions): BuildResult {
   const { args, env, outDir } = buildCommand(options);
-  const result = spawnSync(process.execPath, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = withBuildLockSync(() =>
+    spawnSync(process.execPath, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  );
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
 }
 
-/** The same build as buildSite, without blocking: the global setup runs its fixture builds side by side. */
+/** The same build as buildSite, without blocking the event loop (the fixture sites build while tests run). */
 export function buildSiteInBackground(options: BuildOptions): Promise<BuildResult> {
   const { args, env, outDir } = buildCommand(options);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output: output.join(''), outDir }));
-  });
+  return withBuildLock(
+    () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const output: string[] = [];
+        child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, output: output.join(''), outDir }));
+      }),
+  );
 }
 
 export interface BuildOptions {
@@ -52,9 +58,11 @@ export interface BuildOptions {
   site?: string;
   work?: string;
   args?: string[];
+  /** More environment for the build, e.g. a build option such as ATLAS_SEARCH_SHARD_SIZE. */
+  env?: Record<string, string>;
 }
 
-/** The command line and environment of a real build, for tests that run it themselves. */
+/** The command line and environment of a real build, for tests that run it themselves (inside withBuildLock). */
 export function buildCommand(options: BuildOptions): { args: string[]; env: NodeJS.ProcessEnv; outDir: string } {
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'atlas-build-'));
   const outDir = join(work, 'dist');
@@ -65,6 +73,7 @@ export function buildCommand(options: BuildOptions): { args: string[]; env: Node
     base: options.base ?? '/',
     site: options.site ?? TEST_SITE,
     args: options.args ?? [],
+    ...(options.env ? { env: options.env } : {}),
   });
   return { args, env, outDir };
 }

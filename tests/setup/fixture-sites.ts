@@ -4,33 +4,35 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { generateCatalog } from '../../src/lib/catalog/generate.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
-import { REIMPORTED_ON, type FixtureSite, type FixtureSiteName } from '../helpers/fixture-sites.ts';
+import { fixtureSiteRecord, REIMPORTED_ON, type FixtureSiteName, type FixtureSiteRecord } from '../helpers/fixture-sites.ts';
+import { writeFileAtomic } from '../../src/lib/shared/files.ts';
 import { buildSiteInBackground, HUGE_DESCRIPTION, fixtureCatalog, importHostileCorpus, importTools, repoRoot } from '../helpers/site.ts';
 
 /**
- * Builds the fixture sites a project's tests read, once per run, and provides their folders
- * to those tests (`fixtureSite(name)` in tests/helpers/fixture-sites.ts). The build and the
- * browser projects both read the fixture catalogue and the hostile corpus: each project loads
- * its global setup in its own module runner, so the builds are shared through the process,
- * not through this module's state. Sites build one after another: builds from one project
- * folder share its .astro folder and cannot overlap. A failed build fails the run with
- * Astro's own output.
+ * Builds the fixture sites a project's tests read, once per run, and provides their work folders
+ * to those tests (`await fixtureSite(name)` in tests/helpers/fixture-sites.ts). The setup returns
+ * as soon as the builds are queued, so tests start at once; a test that reads a site waits for its
+ * build's record. The build and the browser projects both read the fixture catalogue and the
+ * hostile corpus: each project loads its global setup in its own module runner, so the builds are
+ * shared through the process, not through this module's state. Builds take the test build queue
+ * (tests/helpers/build-lock.ts) like every other, in the order below, which puts first the site the
+ * longest test file rebuilds. A failed build fails the tests that read it, with Astro's own output.
  */
-type Builds = Map<FixtureSiteName, Promise<FixtureSite>>;
+const ORDER: FixtureSiteName[] = ['reimported', 'catalog', 'hostile', 'catalogUnderBase'];
+type Builds = Map<FixtureSiteName, { work: string; done: Promise<void> }>;
 const shared = globalThis as typeof globalThis & { atlasFixtureSites?: Builds };
 const builds: Builds = (shared.atlasFixtureSites ??= new Map());
 
 /** The content each fixture site is built from, imported fresh into a temporary folder. */
 let catalogContent: string | undefined;
-const sites: Record<FixtureSiteName, () => Promise<FixtureSite>> = {
-  catalog: () => build({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/' }),
-  catalogUnderBase: () => build({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/atlas/' }),
-  hostile: () =>
-    build({
-      contentDir: importHostileCorpus([{ name: 'huge_description', description: HUGE_DESCRIPTION, inputSchema: { type: 'object' } }]),
-      base: '/',
-    }),
-  reimported: () => build({ contentDir: reimportedContent(), base: '/' }),
+const sites: Record<FixtureSiteName, () => { contentDir: string; base: string }> = {
+  catalog: () => ({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/' }),
+  catalogUnderBase: () => ({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/atlas/' }),
+  hostile: () => ({
+    contentDir: importHostileCorpus([{ name: 'huge_description', description: HUGE_DESCRIPTION, inputSchema: { type: 'object' } }]),
+    base: '/',
+  }),
+  reimported: () => ({ contentDir: reimportedContent(), base: '/' }),
 };
 
 /**
@@ -56,23 +58,30 @@ function reimportedContent(): string {
   return contentDir;
 }
 
-async function build({ contentDir, base }: { contentDir: string; base: string }): Promise<FixtureSite> {
-  // Built as `work/dist` with its cache in `work/cache`, so a copy of `work` rebuilds incrementally.
-  const work = mkdtempSync(join(tmpdir(), 'atlas-fixture-site-'));
-  const result = await buildSiteInBackground({ contentDir, base, work });
-  if (result.status !== 0) throw new Error(`the fixture site from ${contentDir} (base ${base}) did not build:\n${result.output}`);
-  return { contentDir, base, work, outDir: result.outDir, log: result.output };
+/** Builds a site into `work/dist` with its cache in `work/cache` (so a copy of `work` rebuilds incrementally), then records how it went. */
+async function build(work: string, { contentDir, base }: { contentDir: string; base: string }): Promise<void> {
+  const logFile = join(work, 'build.log');
+  let record: FixtureSiteRecord;
+  try {
+    const result = await buildSiteInBackground({ contentDir, base, work });
+    writeFileAtomic(logFile, result.output);
+    record = { contentDir, base, outDir: result.outDir, status: result.status, logFile };
+  } catch (error) {
+    writeFileAtomic(logFile, String((error as Error).stack ?? error));
+    record = { contentDir, base, outDir: join(work, 'dist'), status: null, logFile };
+  }
+  writeFileAtomic(fixtureSiteRecord(work), JSON.stringify(record));
 }
 
-export async function provideFixtureSites(project: TestProject, names: FixtureSiteName[]): Promise<void> {
-  for (const name of names) {
+export function provideFixtureSites(project: TestProject, names: FixtureSiteName[]): () => Promise<void> {
+  for (const name of ORDER.filter((name) => names.includes(name))) {
     if (builds.has(name)) continue;
-    const previous = [...builds.values()].at(-1)?.catch(() => undefined);
-    builds.set(
-      name,
-      (previous ?? Promise.resolve()).then(() => sites[name]()),
-    );
+    const work = mkdtempSync(join(tmpdir(), 'atlas-fixture-site-'));
+    builds.set(name, { work, done: build(work, sites[name]()) });
   }
-  const built = await Promise.all(names.map(async (name) => [name, await builds.get(name)!] as const));
-  project.provide('fixtureSites', Object.fromEntries(built));
+  project.provide('fixtureSites', Object.fromEntries(names.map((name) => [name, builds.get(name)!.work])));
+  // Teardown: no build outlives the run.
+  return async () => {
+    await Promise.all([...builds.values()].map(({ done }) => done));
+  };
 }
