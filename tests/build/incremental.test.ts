@@ -223,7 +223,9 @@ describe('incremental rebuilds', () => {
           child.stdout.on('data', (chunk: Buffer) => {
             if (stripVTControlCharacters(chunk.toString()).includes(`├─ /${routes.servers}`)) child.kill('SIGKILL');
           });
-          child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`))));
+          child.on('close', (code, signal) =>
+            signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`)),
+          );
         }),
     );
     expect(readOutput(join(work, 'dist'), routes.catalogShard('acme-files'))).toContain('Acme Files, renamed');

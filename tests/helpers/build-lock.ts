@@ -49,7 +49,7 @@ function isFirst(ticket: string): boolean {
   for (const name of readdirSync(QUEUE).sort()) {
     const path = join(QUEUE, name);
     if (path === ticket) return true;
-    let holder = Number.NaN;
+    let holder: number;
     try {
       holder = Number(readFileSync(path, 'utf8'));
     } catch {

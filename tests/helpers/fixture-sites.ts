@@ -54,6 +54,7 @@ export async function fixtureSite(name: FixtureSiteName): Promise<FixtureSite> {
   while (!existsSync(record)) await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
   const built = JSON.parse(readFileSync(record, 'utf8')) as FixtureSiteRecord;
   const log = existsSync(built.logFile) ? readFileSync(built.logFile, 'utf8') : '';
-  if (built.status !== 0) throw new Error(`the fixture site "${name}" from ${built.contentDir} (base ${built.base}) did not build:\n${log}`);
+  if (built.status !== 0)
+    throw new Error(`the fixture site "${name}" from ${built.contentDir} (base ${built.base}) did not build:\n${log}`);
   return { contentDir: built.contentDir, base: built.base, work, outDir: built.outDir, log };
 }
