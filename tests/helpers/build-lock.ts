@@ -13,15 +13,15 @@ import { projectRoot } from '../../src/cli/dev/astro-build.ts';
  * can never pass the one building. A ticket whose process has died (a run killed mid-build) is
  * dropped by the next waiter. Each worktree has its own queue, as it has its own `.astro`.
  */
-const QUEUE = join(projectRoot, '.astro', 'test-build-queue');
+export const BUILD_QUEUE = join(projectRoot, '.astro', 'test-build-queue');
 const POLL_MS = 50;
 
-function takeTicket(): string {
-  mkdirSync(QUEUE, { recursive: true });
-  const numbers = () => readdirSync(QUEUE).map(Number).filter(Number.isFinite);
+function takeTicket(queue: string): string {
+  mkdirSync(queue, { recursive: true });
+  const numbers = () => readdirSync(queue).map(Number).filter(Number.isFinite);
   for (;;) {
     const mine = Math.max(0, ...numbers()) + 1;
-    const ticket = join(QUEUE, String(mine).padStart(12, '0'));
+    const ticket = join(queue, String(mine).padStart(12, '0'));
     try {
       writeFileSync(ticket, String(process.pid), { flag: 'wx' });
     } catch (error) {
@@ -45,9 +45,9 @@ function isAlive(pid: number): boolean {
 }
 
 /** Whether `ticket` is first in the queue, dropping the tickets of dead processes ahead of it. */
-function isFirst(ticket: string): boolean {
-  for (const name of readdirSync(QUEUE).sort()) {
-    const path = join(QUEUE, name);
+function isFirst(queue: string, ticket: string): boolean {
+  for (const name of readdirSync(queue).sort()) {
+    const path = join(queue, name);
     if (path === ticket) return true;
     let holder: number;
     try {
@@ -64,11 +64,11 @@ function isFirst(ticket: string): boolean {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Runs a build (or anything that builds) once no other test's build is running. */
-export function withBuildLockSync<T>(build: () => T): T {
-  const ticket = takeTicket();
+/** Runs a build (or anything that builds) once no other test's build is running (`queue`: another queue, for its own tests). */
+export function withBuildLockSync<T>(build: () => T, queue = BUILD_QUEUE): T {
+  const ticket = takeTicket(queue);
   try {
-    while (!isFirst(ticket)) Atomics.wait(pause, 0, 0, POLL_MS);
+    while (!isFirst(queue, ticket)) Atomics.wait(pause, 0, 0, POLL_MS);
     return build();
   } finally {
     rmSync(ticket, { force: true });
@@ -76,10 +76,10 @@ export function withBuildLockSync<T>(build: () => T): T {
 }
 
 /** The same, without blocking the event loop while it waits. */
-export async function withBuildLock<T>(build: () => Promise<T>): Promise<T> {
-  const ticket = takeTicket();
+export async function withBuildLock<T>(build: () => Promise<T>, queue = BUILD_QUEUE): Promise<T> {
+  const ticket = takeTicket(queue);
   try {
-    while (!isFirst(ticket)) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    while (!isFirst(queue, ticket)) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     return await build();
   } finally {
     rmSync(ticket, { force: true });
