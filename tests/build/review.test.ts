@@ -1,14 +1,43 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { routes } from '../../src/lib/site/routes.ts';
 import { buildSite, fixtureCatalog, importTools, readOutput, repoRoot } from '../helpers/site.ts';
 
-/** Runs the real `atlas` CLI with the project's Node, as a maintainer would. */
-function atlas(args: string[]) {
+/**
+ * Runs the real `atlas` CLI with the project's Node in a child process, as a maintainer would:
+ * bin/atlas.mjs, its exit code and what it prints.
+ */
+function atlasProcess(args: string[]) {
   const result = spawnSync(process.execPath, [join(repoRoot, 'bin/atlas.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The same CLI in this process: the main() bin/atlas.mjs calls, its exit code and what it
+ * prints. A child process costs about a CPU-second to start, and the loop below runs the CLI
+ * eight times: the requests that succeed run here; the bad ones run in a child, where what
+ * reaches the shell (the exit code, and an error main() does not describe but Node prints) counts.
+ */
+async function atlas(args: string[]) {
+  const { main } = await import('../../src/cli/main.ts');
+  let stdout = '';
+  let stderr = '';
+  const capture = (stream: NodeJS.WriteStream, append: (text: string) => void) =>
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    });
+  const out = capture(process.stdout, (text) => (stdout += text));
+  const err = capture(process.stderr, (text) => (stderr += text));
+  try {
+    const status = await main(args);
+    return { status, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 const transfer = {
@@ -33,14 +62,14 @@ const cleanup = {
 };
 
 describe('import → review → accept and set → rebuild → re-import', () => {
-  it('walks the maintainer loop and keeps the reviewed decisions', () => {
+  it('walks the maintainer loop and keeps the reviewed decisions', async () => {
     const contentDir = fixtureCatalog();
     const toolsList = JSON.parse(readFileSync(join(repoRoot, 'tests/fixtures/tools-lists/acme-pay.json'), 'utf8'));
     const server = toolsList.server;
     importTools(contentDir, [...toolsList.tools, transfer, vague, cleanup], { server, origin: 'acme-pay.json' });
     const slug = 'acme-pay';
 
-    const queue = atlas(['review', '--server', slug, '--content', contentDir]);
+    const queue = await atlas(['review', '--server', slug, '--content', contentDir]);
     expect(queue.status).toBe(0);
     expect(queue.stdout).toContain(`"${slug}/ledger_v2"`);
     expect(queue.stdout).toMatch(/low confidence/);
@@ -48,10 +77,10 @@ describe('import → review → accept and set → rebuild → re-import', () =>
     expect(queue.stdout.split('\n')[2]).toContain(`"${slug}/cleanup_resources"`);
     expect(queue.stdout).toMatch(/Treated as Destructive until a person reviews it: .*destructiveHint/);
 
-    const accepted = atlas(['review', '--accept', `${slug}/transfer_funds`, '--content', contentDir]);
+    const accepted = await atlas(['review', '--accept', `${slug}/transfer_funds`, '--content', contentDir]);
     expect(accepted.stderr).toBe('');
     expect(accepted.stdout).toMatch(/Accepted "transfer_funds": Financial \/ Critical/);
-    const set = atlas([
+    const set = await atlas([
       'review',
       '--set',
       `${slug}/ledger_v2`,
@@ -63,17 +92,29 @@ describe('import → review → accept and set → rebuild → re-import', () =>
       contentDir,
     ]);
     expect(set.stdout).toMatch(/Set "ledger_v2": Write \/ Medium/);
-    expect(atlas(['review', '--server', slug, '--content', contentDir]).stdout).not.toContain('ledger_v2');
+    expect((await atlas(['review', '--server', slug, '--content', contentDir])).stdout).not.toContain('ledger_v2');
 
     // A bad request names what is wrong and changes nothing.
     const before = readFileSync(join(contentDir, 'servers', `${slug}.json`), 'utf8');
-    const bad = atlas(['review', '--set', `${slug}/ledger_v2`, 'category=severe', 'risk=medium', '--reason', 'x', '--content', contentDir]);
+    const bad = atlasProcess([
+      'review',
+      '--set',
+      `${slug}/ledger_v2`,
+      'category=severe',
+      'risk=medium',
+      '--reason',
+      'x',
+      '--content',
+      contentDir,
+    ]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('"category=severe"');
-    expect(atlas(['review', '--set', `${slug}/ledger_v2`, 'category=read', 'risk=low', '--content', contentDir]).stderr).toContain(
+    expect(atlasProcess(['review', '--set', `${slug}/ledger_v2`, 'category=read', 'risk=low', '--content', contentDir]).stderr).toContain(
       '--reason',
     );
-    expect(atlas(['review', '--accept', `${slug}/no_such_tool`, '--content', contentDir]).stderr).toContain('no tool named "no_such_tool"');
+    expect(atlasProcess(['review', '--accept', `${slug}/no_such_tool`, '--content', contentDir]).stderr).toContain(
+      'no tool named "no_such_tool"',
+    );
     expect(readFileSync(join(contentDir, 'servers', `${slug}.json`), 'utf8')).toBe(before);
 
     const site = buildSite({ contentDir });
@@ -109,7 +150,7 @@ describe('import → review → accept and set → rebuild → re-import', () =>
     const byName = (name: string) => file.tools.find((t: { name: string }) => t.name === name);
     expect(byName('transfer_funds').review).toMatchObject({ decision: 'accepted', category: 'financial', risk: 'critical' });
     expect(byName('ledger_v2').review).toMatchObject({ decision: 'set', category: 'write', risk: 'medium' });
-    const again = atlas(['review', '--server', slug, '--content', contentDir]).stdout;
+    const again = (await atlas(['review', '--server', slug, '--content', contentDir])).stdout;
     expect(again).toContain('"acme-pay/ledger_v2"');
     expect(again).toContain('definition changed since it was reviewed');
     expect(again).not.toContain('transfer_funds');
