@@ -20,7 +20,7 @@ export function toolPolicyView(tool: Tool) {
   return {
     policy,
     alternatives: policyAlternatives(input),
-    examples: assertExamples(policy, tool.name, policyExamples(tool, policy)),
+    examples: toolExamples(tool, policy),
     /** What each export format does with this tool, for the risk block's one line per format. */
     effects: formatEffects(tool.server, policy, tool.name),
     // Tool pages carry the policy; its other formats are written in the browser on demand.
@@ -28,6 +28,11 @@ export function toolPolicyView(tool: Tool) {
       format.id === 'policy-json' ? { ...format, ...format.build({ server: tool.server, policy, tools: [tool.name] }) } : format,
     ),
   };
+}
+
+/** The example calls a tool page shows, each proven against the evaluator, without the rest of the page's policy view. */
+export function toolExamples(tool: Tool, policy = recommendedPolicy(toolPolicyInput(tool))) {
+  return assertExamples(policy, tool.name, policyExamples(tool, policy));
 }
 
 const exportsCache = new WeakMap<ServerTools, ReturnType<typeof exportAll>>();
