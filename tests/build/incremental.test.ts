@@ -138,7 +138,8 @@ describe('incremental rebuilds', () => {
         [...baselineTools.values()].filter(
           (page) => targets.includes(page) || links(baseline.outDir, page, targets) || links(outDir, page, targets),
         );
-    });
+      // Two builds, each waiting its turn behind other files' builds: a test's time, not a hook's.
+    }, 600_000);
 
     const renderedTools = () => edits.paths.filter((path) => [...baselineTools.values()].includes(path));
 
