@@ -28,6 +28,8 @@ export class AtlasSearch extends HTMLElement {
   #results: PagefindSearch['results'] = [];
   #shown = 0;
   #run = 0;
+  /** The query and filters of the results on screen. */
+  #shownFor: string | undefined;
 
   connectedCallback() {
     const form = this.querySelector('form')!;
@@ -95,6 +97,11 @@ export class AtlasSearch extends HTMLElement {
       if (select.value) filters[select.dataset['filter']!] = select.value;
     }
     this.#syncUrl(query, filters);
+    // The same words and filters as the results on screen (a key typed as the panel started, a
+    // form sent again): keep them. Rebuilt, the list would drop the focus of a reader already
+    // arrowing through it.
+    const searchedFor = JSON.stringify([query, filters]);
+    if (searchedFor === this.#shownFor) return;
     const summary = this.querySelector('.summary')!;
     const hasFilter = Object.keys(filters).length > 0;
     const search = query || hasFilter ? await pagefind.search(query || null, { filters }) : null;
@@ -103,6 +110,7 @@ export class AtlasSearch extends HTMLElement {
     if (run !== this.#run) return;
     this.#updateCounts(counts);
     this.querySelector('.results')!.replaceChildren();
+    this.#shownFor = searchedFor;
     this.#results = search?.results ?? [];
     this.#shown = 0;
     summary.textContent = !search
