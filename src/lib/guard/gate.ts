@@ -55,6 +55,8 @@ export interface GateOptions {
 export class Gate {
   private readonly counters: Counters = newCounters();
   private readonly sessionPins = new Map<string, Pin>();
+  /** Each listed definition's pin, hashed once: a list is hashed to decide what is hidden and again to see what changed. */
+  private readonly pins = new WeakMap<ListedTool, Pin>();
   private view = new Map<string, ViewEntry>();
   private readonly now: () => number;
   private readonly policy: Policy;
@@ -130,8 +132,17 @@ export class Gate {
     return {};
   }
 
+  private pinOf(tool: ListedTool): Pin {
+    let pin = this.pins.get(tool);
+    if (!pin) {
+      pin = pinOf(tool);
+      this.pins.set(tool, pin);
+    }
+    return pin;
+  }
+
   private pinStatus(tool: ListedTool): PinStatus {
-    const current = pinOf(tool);
+    const current = this.pinOf(tool);
     const catalogued = this.options.cataloguePins?.get(tool.name);
     if (catalogued) return comparePin(current, catalogued, 'catalogue');
     if (this.options.cataloguePins && this.policy.default === 'deny') return { kind: 'unseen' };
@@ -159,6 +170,6 @@ export class Gate {
   }
 
   private visibleSignature(): string {
-    return JSON.stringify(this.visibleTools().map((tool) => [tool.name, pinOf(tool).hash]));
+    return JSON.stringify(this.visibleTools().map((tool) => [tool.name, this.pinOf(tool).hash]));
   }
 }
