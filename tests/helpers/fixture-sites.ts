@@ -41,6 +41,7 @@ declare module 'vitest' {
 }
 
 const WAIT_MS = 100;
+const GIVE_UP_MS = 20 * 60_000;
 
 /**
  * A site built for this run by the project's global setup, once its build has ended (the
@@ -51,7 +52,13 @@ export async function fixtureSite(name: FixtureSiteName): Promise<FixtureSite> {
   const work = inject('fixtureSites')[name];
   if (!work) throw new Error(`the fixture site "${name}" is not built for this project: add it to its file in tests/setup/`);
   const record = fixtureSiteRecord(work);
-  while (!existsSync(record)) await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+  const started = Date.now();
+  while (!existsSync(record)) {
+    // The setup records every build's end, failed or not; no record this late means it never ran.
+    if (Date.now() - started > GIVE_UP_MS)
+      throw new Error(`the fixture site "${name}" has no record in ${work} after ${GIVE_UP_MS / 60_000} minutes`);
+    await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
+  }
   const built = JSON.parse(readFileSync(record, 'utf8')) as FixtureSiteRecord;
   const log = existsSync(built.logFile) ? readFileSync(built.logFile, 'utf8') : '';
   if (built.status !== 0)
