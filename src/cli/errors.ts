@@ -1,4 +1,4 @@
-import { ContentError, LiveImportError } from '../lib/catalog/errors.ts';
+import { ContentError, LiveImportError, ReviewTargetError } from '../lib/catalog/errors.ts';
 
 /** The command line itself is wrong: exit 2 with the problem and the usage text. */
 export class UsageError extends Error {}
@@ -16,7 +16,8 @@ export function describeFailure(
   if (error instanceof ContentError || error instanceof LiveImportError) {
     return { stderr: `atlas ${command}: ${error.message}\n`, exitCode: 1 };
   }
-  if (error instanceof InputError) return { stderr: `atlas ${command}: ${error.message}\n`, exitCode: 2 };
+  if (error instanceof InputError || error instanceof ReviewTargetError)
+    return { stderr: `atlas ${command}: ${error.message}\n`, exitCode: 2 };
   if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
     return { stderr: `atlas ${command}: ${error.message}\n\n${usage}`, exitCode: 2 };
   }

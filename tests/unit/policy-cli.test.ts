@@ -2,26 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
+import { atlasInProcess } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-policy-'));
 
-/** Runs the CLI as a user would, collecting what it prints. */
-async function atlas(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const atlas = atlasInProcess;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -36,3 +36,6 @@ export class LiveImportError extends Error {
     this.name = 'LiveImportError';
   }
 }
+
+/** A review request that names no tool a person could review (`atlas review --accept`/`--set`): said in one line, nothing written. */
+export class ReviewTargetError extends Error {}

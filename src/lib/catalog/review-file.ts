@@ -6,6 +6,7 @@ import type { CatalogTool } from '../../schemas/tool.ts';
 import { reviewDecision } from '../classification/review.ts';
 import { ContentError, parseServerFile, problemsFromIssues } from './files.ts';
 import { writeFileAtomic } from '../shared/files.ts';
+import { ReviewTargetError } from './errors.ts';
 
 export interface ReviewTarget {
   server: string;
@@ -16,7 +17,7 @@ export interface ReviewTarget {
 /** Parses `<server>/<tool>`; the server slug never holds a slash, so the first one splits. */
 export function parseReviewTarget(text: string): ReviewTarget {
   const slash = text.indexOf('/');
-  if (slash <= 0 || slash === text.length - 1) throw new Error(`${JSON.stringify(text)}: expected <server>/<tool>`);
+  if (slash <= 0 || slash === text.length - 1) throw new ReviewTargetError(`${JSON.stringify(text)}: expected <server>/<tool>`);
   return { server: text.slice(0, slash), tool: text.slice(slash + 1) };
 }
 
@@ -29,15 +30,16 @@ export function recordReview(
   target: ReviewTarget,
   input: { on: string; set?: { category: Category; risk: Risk }; reason?: string | undefined },
 ): { file: string; tool: CatalogTool } {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(target.server)) throw new Error(`${JSON.stringify(target.server)} is not a server slug`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(target.server)) throw new ReviewTargetError(`${JSON.stringify(target.server)} is not a server slug`);
   const path = join(contentDir, 'servers', `${target.server}.json`);
-  if (!existsSync(path)) throw new Error(`no server ${JSON.stringify(target.server)} in ${join(contentDir, 'servers')}`);
+  if (!existsSync(path)) throw new ReviewTargetError(`no server ${JSON.stringify(target.server)} in ${join(contentDir, 'servers')}`);
   const loaded = parseServerFile(path, readFileSync(path, 'utf8'), target.server);
   const { file: _file, ...data } = loaded;
   const index = data.tools.findIndex((tool) => tool.name === target.tool || tool.slug === target.tool);
-  if (index === -1) throw new Error(`${path}: no tool named ${JSON.stringify(target.tool)}`);
+  if (index === -1) throw new ReviewTargetError(`${path}: no tool named ${JSON.stringify(target.tool)}`);
   const tool = data.tools[index]!;
-  if (tool.history?.removedOn) throw new Error(`${path}: ${JSON.stringify(tool.name)} was removed on ${tool.history.removedOn}`);
+  if (tool.history?.removedOn)
+    throw new ReviewTargetError(`${path}: ${JSON.stringify(tool.name)} was removed on ${tool.history.removedOn}`);
   const updated: CatalogTool = { ...tool, review: reviewDecision(tool, input) };
   data.tools[index] = updated;
   const check = serverFileSchema.safeParse(data);
