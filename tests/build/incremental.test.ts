@@ -1,29 +1,12 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderCounts } from '../../src/cli/dev/astro-build.ts';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { recordReview } from '../../src/lib/catalog/review-file.ts';
 import { routes } from '../../src/lib/site/routes.ts';
-import { withBuildLock } from '../helpers/build-lock.ts';
-import { fixtureSite } from '../helpers/fixture-sites.ts';
-import {
-  buildCommand,
-  buildSite,
-  importTools,
-  outputFile,
-  readOutput,
-  renderedPaths,
-  repoRoot,
-  toolRoutes,
-  treeDifferences,
-  treeEntries,
-} from '../helpers/site.ts';
+import { rebuildKit } from '../helpers/incremental.ts';
+import { importTools, outputFile, readOutput, renderedPaths, repoRoot, toolRoutes, treeEntries } from '../helpers/site.ts';
 
 /**
  * A rebuild after a change reuses what did not change, and its output is the same, file for
@@ -34,24 +17,12 @@ import {
  * tests/setup/fixture-sites.ts): its content, its output and Astro's cache. So each test can run
  * alone, and none depends on another's edits.
  */
-const baseline = await fixtureSite('reimported');
+const { baseline, copyOfBaseline, rebuildMatchesClean } = await rebuildKit();
 const lists = join(repoRoot, 'tests/fixtures/tools-lists');
 const pay = readToolsListFile(join(lists, 'acme-pay.json'));
 const files = readToolsListFile(join(lists, 'acme-files.json'));
 const baselineTools = toolRoutes(baseline.contentDir);
 const baselineServers = readCatalog(baseline.contentDir).map(({ server }) => server.slug);
-
-/** The routes of every page and file about one server (its page, bundle, exports, feed, badge, catalogue shard). */
-const isAboutServer = (path: string, slug: string) => path.startsWith(routes.server(slug)) || path === routes.catalogShard(slug);
-
-/** A private copy of the built baseline: content to edit, and a work folder to rebuild in. */
-function copyOfBaseline() {
-  const contentDir = mkdtempSync(join(tmpdir(), 'atlas-incremental-content-'));
-  cpSync(baseline.contentDir, contentDir, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'atlas-incremental-'));
-  cpSync(baseline.work, work, { recursive: true });
-  return { contentDir, work, serverFile: (slug: string) => join(contentDir, 'servers', `${slug}.json`) };
-}
 
 const editJson = (path: string, edit: (data: { tools: Array<Record<string, unknown>> }) => void) => {
   const data = JSON.parse(readFileSync(path, 'utf8'));
@@ -59,38 +30,8 @@ const editJson = (path: string, edit: (data: { tools: Array<Record<string, unkno
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
 };
 
-/** Every file of a catalogue folder and its bytes, hashed: two folders with one digest build the same site. */
-function contentDigest(dir: string): string {
-  const hash = createHash('sha256');
-  for (const entry of treeEntries(dir)) {
-    hash.update(`${entry}\0`);
-    if (!entry.endsWith('/')) hash.update(readFileSync(join(dir, entry)));
-  }
-  return hash.digest('hex');
-}
-
-/**
- * Clean builds by content digest, shared by the tests of this file: a test whose content ends
- * as another's (or as the baseline's) compares with the output already built for it.
- */
-const cleanBuilds = new Map([[contentDigest(baseline.contentDir), baseline.outDir]]);
-function cleanBuild(contentDir: string): string {
-  const digest = contentDigest(contentDir);
-  const built = cleanBuilds.get(digest);
-  if (built) return built;
-  const clean = buildSite({ contentDir });
-  expect(clean.status, clean.output).toBe(0);
-  cleanBuilds.set(digest, clean.outDir);
-  return clean.outDir;
-}
-
-/** Rebuilds in place, builds the same content from clean, and expects the same output. */
-function rebuildMatchesClean({ contentDir, work }: { contentDir: string; work: string }) {
-  const incremental = buildSite({ contentDir, work });
-  expect(incremental.status, incremental.output).toBe(0);
-  expect(treeDifferences(incremental.outDir, cleanBuild(contentDir))).toEqual([]);
-  return { ...renderCounts(incremental.output), paths: renderedPaths(incremental.output), outDir: incremental.outDir };
-}
+/** The routes of every page and file about one server (its page, bundle, exports, feed, badge, catalogue shard). */
+const isAboutServer = (path: string, slug: string) => path.startsWith(routes.server(slug)) || path === routes.catalogShard(slug);
 
 describe('incremental rebuilds', () => {
   it('builds from nothing, then rebuilds without a change by rendering no page that has a cache key', () => {
@@ -204,51 +145,5 @@ describe('incremental rebuilds', () => {
     rebuildMatchesClean(site);
     expect(existsSync(outputFile(outDir, added))).toBe(false);
     expect(readOutput(outDir, routes.attack('mcp03'))).toContain('A paragraph added by the rebuild test.');
-  });
-
-  it('after a build that was stopped half-way and content put back, matches a clean build', async () => {
-    const site = copyOfBaseline();
-    const { contentDir, work, serverFile } = site;
-    // The server's name is in its catalogue JSON (rendered early), its pages and all its tool pages (last).
-    const file = serverFile('acme-files');
-    const original = readFileSync(file, 'utf8');
-    const renamed = JSON.parse(original);
-    renamed.server.name = 'Acme Files, renamed';
-    writeFileSync(file, `${JSON.stringify(renamed, null, 2)}\n`);
-    const { args, env } = buildCommand({ contentDir, work });
-    await withBuildLock(
-      () =>
-        new Promise<void>((done, fail) => {
-          const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
-          // Stopped once it renders server pages: the catalogue JSON is written, the tool pages are not yet.
-          child.stdout.on('data', (chunk: Buffer) => {
-            if (stripVTControlCharacters(chunk.toString()).includes(`├─ /${routes.servers}`)) child.kill('SIGKILL');
-          });
-          child.on('close', (code, signal) =>
-            signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`)),
-          );
-        }),
-    );
-    expect(readOutput(join(work, 'dist'), routes.catalogShard('acme-files'))).toContain('Acme Files, renamed');
-    // Some pages now name the server as renamed; the content says otherwise again.
-    writeFileSync(file, original);
-    rebuildMatchesClean(site);
-  });
-
-  it('rebuilds into an output folder that was deleted, from the cache', () => {
-    const site = copyOfBaseline();
-    const { work } = site;
-    rmSync(join(work, 'dist'), { recursive: true });
-    const { paths, kept } = rebuildMatchesClean(site);
-    expect(kept).toBeGreaterThan(paths.length);
-  });
-
-  it('rebuilds everything when asked for a full build, with the same output', () => {
-    const site = copyOfBaseline();
-    const { contentDir, work } = site;
-    const forced = buildSite({ contentDir, work, args: ['--full'] });
-    expect(forced.status, forced.output).toBe(0);
-    expect(renderCounts(forced.output).kept).toBe(0);
-    expect(treeDifferences(forced.outDir, cleanBuild(contentDir))).toEqual([]);
   });
 });

@@ -207,12 +207,16 @@ function editOneServer(contentDir: string, count: number): { server: string; edi
   return { server: chosen.name.replace(/\.json$/, ''), edited: tools.length };
 }
 
+/** Runs one build; a caller that must not overlap builds (the tests' build queue) wraps each one. */
+export type BuildRunner = <T>(build: () => Promise<T>) => Promise<T>;
+
 export async function benchSize(
   tools: number,
   servers: number,
   root: string,
   seed: number,
   log: (line: string) => void,
+  runBuild: BuildRunner = (build) => build(),
 ): Promise<BenchRow> {
   const work = join(root, `size-${tools}`);
   rmSync(work, { recursive: true, force: true });
@@ -223,7 +227,7 @@ export async function benchSize(
   generateCatalog({ tools, servers, seed, out: content });
   const generateS = (performance.now() - genStart) / 1000;
   log(`${tools} tools: building from clean…`);
-  const { marks, maxRssKb, wallS, peaks } = await buildOnce(content, work);
+  const { marks, maxRssKb, wallS, peaks } = await runBuild(() => buildOnce(content, work));
   const at = (name: string) => (marks[name] ?? 0) / 1000;
   const outDir = join(work, 'dist');
   let pages = 0;
@@ -245,10 +249,10 @@ export async function benchSize(
   log(`${tools} tools: searching in Chromium…`);
   const search = await probeSearch(outDir);
   log(`${tools} tools: rebuilding with no change…`);
-  const noChange = await buildOnce(content, work);
+  const noChange = await runBuild(() => buildOnce(content, work));
   const { edited } = editOneServer(content, 10);
   log(`${tools} tools: rebuilding after ${edited} tools of one server changed…`);
-  const oneServer = await buildOnce(content, work);
+  const oneServer = await runBuild(() => buildOnce(content, work));
   const renderS = at('build:generated') - at('render:start');
   const row: BenchRow = {
     tools,
@@ -419,11 +423,13 @@ export async function runBench(options: {
   out: string;
   results?: string | undefined;
   log: (line: string) => void;
+  /** Wraps each build (default: runs it). */
+  runBuild?: BuildRunner;
 }): Promise<string> {
   const rows: BenchRow[] = [];
   for (const tools of options.sizes) {
     const servers = Math.max(1, Math.round(tools * options.serversPerTool));
-    const row = await benchSize(tools, servers, options.out, options.seed, options.log);
+    const row = await benchSize(tools, servers, options.out, options.seed, options.log, options.runBuild);
     rows.push(row);
     options.log(formatTable([row]).split('\n')[2]!);
     options.log(formatIncrementalTable([row]).split('\n')[2]!);
