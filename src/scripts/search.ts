@@ -30,6 +30,8 @@ export class AtlasSearch extends HTMLElement {
   #run = 0;
   /** The query and filters of the results on screen. */
   #shownFor: string | undefined;
+  /** Counts the lists shown: a batch of results is added only to the list it was fetched for. */
+  #list = 0;
 
   connectedCallback() {
     const form = this.querySelector('form')!;
@@ -110,6 +112,7 @@ export class AtlasSearch extends HTMLElement {
     if (run !== this.#run) return;
     this.#updateCounts(counts);
     this.querySelector('.results')!.replaceChildren();
+    this.#list++;
     this.#shownFor = searchedFor;
     this.#results = search?.results ?? [];
     this.#shown = 0;
@@ -125,11 +128,11 @@ export class AtlasSearch extends HTMLElement {
   }
 
   async showMore() {
-    const run = this.#run;
+    // Not the search's run: a search of the words on screen is skipped, and must not stop their list filling.
+    const list = this.#list;
     const batch = await Promise.all(this.#results.slice(this.#shown, this.#shown + PAGE_SIZE).map((r) => r.data()));
-    if (run !== this.#run) return;
-    const list = this.querySelector('.results')!;
-    for (const data of batch) list.append(resultItem(data));
+    if (list !== this.#list) return;
+    for (const data of batch) this.querySelector('.results')!.append(resultItem(data));
     this.#shown += batch.length;
     this.querySelector<HTMLButtonElement>('.more')!.hidden = this.#shown >= this.#results.length;
   }
