@@ -117,6 +117,8 @@ for (const base of ['/', '/atlas/']) {
       const dialog = page.getByRole('dialog', { name: 'Search' });
       await expect.poll(() => dialog.isVisible(), POLL).toBe(true);
       await dialog.getByRole('searchbox', { name: 'Tool or server' }).pressSequentially('file');
+      // Wait for the search of the whole word: a shorter prefix's list is replaced when it lands.
+      await expect.poll(() => dialog.locator('.summary').textContent(), POLL).toContain('“file”');
       const results = dialog.locator('.results li');
       await expect.poll(() => results.count(), POLL).toBeGreaterThan(1);
       const all = await results.count();
