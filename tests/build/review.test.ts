@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routes } from '../../src/lib/site/routes.ts';
+import { atlasInProcess } from '../helpers/cli.ts';
 import { buildSite, fixtureCatalog, importTools, readOutput, repoRoot } from '../helpers/site.ts';
 
 /**
@@ -15,30 +16,11 @@ function atlasProcess(args: string[]) {
 }
 
 /**
- * The same CLI in this process: the main() bin/atlas.mjs calls, its exit code and what it
- * prints. A child process costs about a CPU-second to start, and the loop below runs the CLI
- * eight times: the requests that succeed run here; the bad ones run in a child, where what
- * reaches the shell (the exit code, and an error main() does not describe but Node prints) counts.
+ * The requests that succeed run in this process (atlasInProcess: a child costs about a CPU-second to
+ * start); the bad ones run in a child, where what reaches the shell (the exit code, and an error
+ * main() does not describe but Node prints) counts.
  */
-async function atlas(args: string[]) {
-  const { main } = await import('../../src/cli/main.ts');
-  let stdout = '';
-  let stderr = '';
-  const capture = (stream: NodeJS.WriteStream, append: (text: string) => void) =>
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
-  const out = capture(process.stdout, (text) => (stdout += text));
-  const err = capture(process.stderr, (text) => (stderr += text));
-  try {
-    const status = await main(args);
-    return { status, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const atlas = atlasInProcess;
 
 const transfer = {
   name: 'transfer_funds',
@@ -70,7 +52,7 @@ describe('import → review → accept and set → rebuild → re-import', () =>
     const slug = 'acme-pay';
 
     const queue = await atlas(['review', '--server', slug, '--content', contentDir]);
-    expect(queue.status).toBe(0);
+    expect(queue.code).toBe(0);
     expect(queue.stdout).toContain(`"${slug}/ledger_v2"`);
     expect(queue.stdout).toMatch(/low confidence/);
     // Tools whose policy fails closed head the queue, with the reason.
