@@ -12,7 +12,7 @@ import {
   type CreateMessageResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectThroughGuard } from '../helpers/guard.ts';
+import { connectThroughGuard, INITIALIZE, rawGuard } from '../helpers/guard.ts';
 import { repoRoot } from '../helpers/site.ts';
 
 /**
@@ -22,6 +22,7 @@ import { repoRoot } from '../helpers/site.ts';
  */
 
 const requestsServer = join(repoRoot, 'tests/fixtures/servers/requests.mjs');
+const progressBurstServer = join(repoRoot, 'tests/fixtures/servers/progress-burst.mjs');
 const POLICY = {
   version: '1',
   default: 'allow',
@@ -267,6 +268,39 @@ describe('notifications and cancellation', () => {
     expect(answer(result)).toEqual({ reported: 3 });
     expect(progress).toEqual([1, 2, 3]);
     await expect.poll(() => logs, { timeout: 5000 }).toEqual(['step 1\u0007', 'step 2\u0007', 'step 3\u0007']);
+  });
+
+  // The client here is raw: an SDK client's own stdio transport has the flaw this test is about
+  // (it would drop a step that the guard wrote just before the result, if it read both at once).
+  it("passes every progress step of a call, in order, the last one too when the server writes it with the call's result", async () => {
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ version: '1', default: 'allow' }));
+    const guard = rawGuard(['--policy', policy, '--', process.execPath, progressBurstServer]);
+    guard.send(INITIALIZE);
+    await guard.response(0);
+    guard.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    /** The progress the guard wrote for call `id` before that call's result. */
+    const progressBeforeResult = async (id: number, steps: number) => {
+      const progressToken = `call-${id}`;
+      guard.send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'burst', arguments: { steps }, _meta: { progressToken } } });
+      expect((await guard.response(id))['result']).toEqual({ content: [{ type: 'text', text: `reported ${steps}` }] });
+      const written = guard.messages();
+      return written
+        .slice(
+          0,
+          written.findIndex((message) => message['id'] === id),
+        )
+        .map((message) => message['params'] as { progressToken?: unknown; progress?: number; total?: number } | undefined)
+        .filter((params) => params?.progressToken === progressToken)
+        .map((params) => `${params?.progress}/${params?.total}`);
+    };
+    const expected = (steps: number) => Array.from({ length: steps }, (_, i) => `${i + 1}/${steps}`);
+    expect(await progressBeforeResult(1, 3)).toEqual(expected(3));
+    // ~180 KB of notifications: more than the guard holds before it pauses the server's output.
+    expect(await progressBeforeResult(2, 2000)).toEqual(expected(2000));
+    expect(guard.stderr()).not.toMatch(/unknown token/);
+    guard.child.stdin.end();
+    expect(await guard.exit).toBe(0);
   });
 
   it('passes the client cancelling a call on to the server', async () => {

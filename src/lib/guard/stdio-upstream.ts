@@ -10,6 +10,14 @@ import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol
  * the pending request gets an error instead, so a server cannot exhaust the guard with one
  * huge answer and the session goes on. Lines are split without re-copying the buffer, so a
  * large allowed message costs linear time.
+ *
+ * It hands messages over in the order the server wrote them, and none before the one ahead of it
+ * is fully handled. The SDK's Protocol handles a response at once (dropping the request's progress
+ * handler) but a notification or a request a microtask later: handed over in one loop, a progress
+ * notification read in the same chunk as its call's result reached the client after the result
+ * and was dropped as for an "unknown token" (typescript-sdk issue #2580), and the client never saw
+ * the call's last step. So a message with a method gets a turn of the event loop to itself (every
+ * microtask has run before the next turn), and responses, handled at once, go together.
  */
 
 /**
@@ -27,6 +35,17 @@ export function coalesceWritesThisTick(stream: Writable): void {
 export const OVERSIZED_MESSAGE = -32050;
 
 const EDGE_BYTES = 512;
+/** Past this many bytes of lines waiting to be handed over, the server's output is paused (about one pipe read). */
+const MAX_WAITING_BYTES = 64 * 1024;
+
+/** What is kept of a line past the cap: its edges, to find its request id. */
+interface DroppedLine {
+  head: Buffer;
+  tail: Buffer;
+  bytes: number;
+}
+type WaitingLine = Buffer | DroppedLine;
+const sizeOf = (line: WaitingLine) => ('head' in line ? line.head.length + line.tail.length : line.length);
 
 export class CappedStdioTransport implements Transport {
   onclose?: () => void;
@@ -34,10 +53,20 @@ export class CappedStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
+  /** Lines read, oldest first: those from `nextWaiting` on are not yet handed over (an index, so taking one is O(1)). */
+  private waiting: WaitingLine[] = [];
+  private nextWaiting = 0;
+  private waitingBytes = 0;
+  private handOverScheduled = false;
+  /** Set while the server's output is paused because too much waits (the server then blocks on its pipe). */
+  private paused = false;
+  /** Set when the server exited with lines still waiting: the close is told after them. */
+  private closedWithLinesWaiting = false;
+  /** The current line's pieces. */
   private chunks: Buffer[] = [];
   private size = 0;
   /** Set while a line past the cap is being dropped. */
-  private dropping: { head: Buffer; tail: Buffer; bytes: number } | undefined;
+  private dropping: DroppedLine | undefined;
   private readonly command: string;
   private readonly args: readonly string[];
   private readonly env: NodeJS.ProcessEnv;
@@ -61,22 +90,69 @@ export class CappedStdioTransport implements Transport {
       child.on('spawn', () => resolve());
       child.on('close', () => {
         this.child = undefined;
-        this.onclose?.();
+        if (this.linesWaiting()) this.closedWithLinesWaiting = true;
+        else this.onclose?.();
       });
       child.stdin?.on('error', (error) => this.onerror?.(error));
       child.stdout?.on('data', (chunk: Buffer) => this.read(chunk));
     });
   }
 
+  /**
+   * Splits a chunk into lines as it arrives (the cap applies to the bytes as they come) and
+   * hands them over from an immediate: never from here, since a 'data' event can follow a
+   * handed-over notification within one tick (a resumed stream emits what it buffered from a
+   * nextTick), before that notification's microtask has run. Past MAX_WAITING_BYTES the
+   * server's output is paused until what waits is handed over, so it stays bounded.
+   */
   private read(chunk: Buffer): void {
     let start = 0;
     for (;;) {
       const newline = chunk.indexOf(0x0a, start);
       const piece = newline === -1 ? chunk.subarray(start) : chunk.subarray(start, newline);
       this.take(piece);
-      if (newline === -1) return;
+      if (newline === -1) break;
       this.endLine();
       start = newline + 1;
+    }
+    if (this.linesWaiting() && !this.handOverScheduled) this.scheduleHandOver();
+    if (this.waitingBytes > MAX_WAITING_BYTES && !this.paused) {
+      this.paused = true;
+      this.child?.stdout?.pause();
+    }
+  }
+
+  private linesWaiting(): boolean {
+    return this.nextWaiting < this.waiting.length;
+  }
+
+  private scheduleHandOver(): void {
+    this.handOverScheduled = true;
+    setImmediate(() => this.handOverWaiting());
+  }
+
+  /** Hands over waiting lines up to and including the next message with a method; the rest wait for the next turn. */
+  private handOverWaiting(): void {
+    this.handOverScheduled = false;
+    while (this.linesWaiting()) {
+      const line = this.waiting[this.nextWaiting++]!;
+      this.waitingBytes -= sizeOf(line);
+      const message = 'head' in line ? this.oversizedAnswer(line) : this.parse(line);
+      if (!message) continue;
+      this.onmessage?.(message);
+      if ('method' in message && this.linesWaiting()) {
+        this.scheduleHandOver();
+        return;
+      }
+    }
+    this.waiting = [];
+    this.nextWaiting = 0;
+    if (this.closedWithLinesWaiting) {
+      this.closedWithLinesWaiting = false;
+      this.onclose?.();
+    } else if (this.paused) {
+      this.paused = false;
+      this.child?.stdout?.resume();
     }
   }
 
@@ -103,35 +179,44 @@ export class CappedStdioTransport implements Transport {
 
   private endLine(): void {
     if (this.dropping) {
-      const { head, tail, bytes } = this.dropping;
+      this.wait(this.dropping);
       this.dropping = undefined;
-      this.answerOversized(head.toString('utf8'), tail.toString('utf8'), bytes);
       return;
     }
     if (this.size === 0) return;
-    const line = (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)).toString('utf8').replace(/\r$/, '');
+    this.wait(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size));
     this.chunks = [];
     this.size = 0;
-    let message: JSONRPCMessage;
-    try {
-      message = JSONRPCMessageSchema.parse(JSON.parse(line));
-    } catch (error) {
-      this.onerror?.(new Error(`the server sent a line that is not JSON-RPC: ${(error as Error).message.slice(0, 200)}`));
-      return;
-    }
-    this.onmessage?.(message);
   }
 
-  /** The id of a dropped response sits at its start or its end (serializers differ); without one, nothing is answered. */
-  private answerOversized(head: string, tail: string, bytes: number): void {
+  private wait(line: WaitingLine): void {
+    this.waiting.push(line);
+    this.waitingBytes += sizeOf(line);
+  }
+
+  private parse(bytes: Buffer): JSONRPCMessage | undefined {
+    const line = bytes.toString('utf8').replace(/\r$/, '');
+    try {
+      return JSONRPCMessageSchema.parse(JSON.parse(line));
+    } catch (error) {
+      this.onerror?.(new Error(`the server sent a line that is not JSON-RPC: ${(error as Error).message.slice(0, 200)}`));
+      return undefined;
+    }
+  }
+
+  /**
+   * The error that answers a dropped line's request. The id of a dropped response sits at its
+   * start or its end (serializers differ); without one, nothing is answered.
+   */
+  private oversizedAnswer({ head, tail, bytes }: DroppedLine): JSONRPCMessage | undefined {
     const id =
-      /^\s*\{(?:"jsonrpc":"2\.0",)?"id":(\d+|"(?:[^"\\]|\\.)*")[,}]/.exec(head)?.[1] ??
-      /,"id":(\d+|"(?:[^"\\]|\\.)*")\}\s*$/.exec(tail)?.[1];
+      /^\s*\{(?:"jsonrpc":"2\.0",)?"id":(\d+|"(?:[^"\\]|\\.)*")[,}]/.exec(head.toString('utf8'))?.[1] ??
+      /,"id":(\d+|"(?:[^"\\]|\\.)*")\}\s*$/.exec(tail.toString('utf8'))?.[1];
     this.onerror?.(
       new Error(`the server sent a message of ${bytes} bytes, over the guard's limit of ${this.maxMessageBytes}; it was dropped`),
     );
-    if (id === undefined) return;
-    this.onmessage?.({
+    if (id === undefined) return undefined;
+    return {
       jsonrpc: '2.0',
       id: JSON.parse(id) as string | number,
       error: {
@@ -139,7 +224,7 @@ export class CappedStdioTransport implements Transport {
         message: `the server's answer was ${bytes} bytes, over the guard's limit of ${this.maxMessageBytes}`,
         data: { bytes },
       },
-    });
+    };
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
