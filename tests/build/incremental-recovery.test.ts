@@ -7,7 +7,7 @@ import { renderCounts } from '../../src/cli/dev/astro-build.ts';
 import { routes } from '../../src/lib/site/routes.ts';
 import { withBuildLock } from '../helpers/build-lock.ts';
 import { rebuildKit } from '../helpers/incremental.ts';
-import { buildCommand, buildSite, readOutput, repoRoot, treeDifferences } from '../helpers/site.ts';
+import { buildCommand, buildSite, readOutput, treeDifferences } from '../helpers/site.ts';
 
 /**
  * A rebuild recovers from what happens to a build folder: a build stopped half-way, an output
@@ -26,11 +26,11 @@ describe('incremental rebuilds recover', () => {
     const renamed = JSON.parse(original);
     renamed.server.name = 'Acme Files, renamed';
     writeFileSync(file, `${JSON.stringify(renamed, null, 2)}\n`);
-    const { args, env } = buildCommand({ contentDir, work });
+    const { args, env, project } = buildCommand({ contentDir, work, project: site.project });
     await withBuildLock(
       () =>
         new Promise<void>((done, fail) => {
-          const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
+          const child = spawn(process.execPath, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'ignore'] });
           // Stopped once it renders server pages: the catalogue JSON is written, the tool pages are not yet.
           child.stdout.on('data', (chunk: Buffer) => {
             if (stripVTControlCharacters(chunk.toString()).includes(`├─ /${routes.servers}`)) child.kill('SIGKILL');
@@ -39,6 +39,7 @@ describe('incremental rebuilds recover', () => {
             signal === 'SIGKILL' ? done() : fail(new Error(`the build was not stopped (exit ${code})`)),
           );
         }),
+      { project },
     );
     expect(readOutput(join(work, 'dist'), routes.catalogShard('acme-files'))).toContain('Acme Files, renamed');
     // Some pages now name the server as renamed; the content says otherwise again.
@@ -56,8 +57,8 @@ describe('incremental rebuilds recover', () => {
 
   it('rebuilds everything when asked for a full build, with the same output', () => {
     const site = copyOfBaseline();
-    const { contentDir, work } = site;
-    const forced = buildSite({ contentDir, work, args: ['--full'] });
+    const { contentDir, work, project } = site;
+    const forced = buildSite({ contentDir, work, project, args: ['--full'] });
     expect(forced.status, forced.output).toBe(0);
     expect(renderCounts(forced.output).kept).toBe(0);
     expect(treeDifferences(forced.outDir, cleanBuild(contentDir))).toEqual([]);

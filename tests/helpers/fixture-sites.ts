@@ -12,8 +12,10 @@ export interface FixtureSite {
   /** The catalogue folder it was built from. */
   contentDir: string;
   base: string;
-  /** Holds `dist` (the output) and `cache` (Astro's): copy it to rebuild incrementally. */
+  /** Holds `dist` (the output) and `cache` (Astro's): copy it to rebuild incrementally, from `project`. */
   work: string;
+  /** The copy of the project it was built from (tests/helpers/project-copy.ts). */
+  project: string;
   outDir: string;
   /** What the build printed. */
   log: string;
@@ -24,6 +26,7 @@ export interface FixtureSiteRecord {
   contentDir: string;
   base: string;
   outDir: string;
+  project: string;
   /** The build's exit status: 0 when it built. */
   status: number | null;
   /** Where the build's output is kept. */
@@ -63,5 +66,5 @@ export async function fixtureSite(name: FixtureSiteName): Promise<FixtureSite> {
   const log = existsSync(built.logFile) ? readFileSync(built.logFile, 'utf8') : '';
   if (built.status !== 0)
     throw new Error(`the fixture site "${name}" from ${built.contentDir} (base ${built.base}) did not build:\n${log}`);
-  return { contentDir: built.contentDir, base: built.base, work, outDir: built.outDir, log };
+  return { contentDir: built.contentDir, base: built.base, work, project: built.project, outDir: built.outDir, log };
 }

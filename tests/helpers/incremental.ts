@@ -16,13 +16,16 @@ import { buildSite, renderedPaths, treeDifferences, treeEntries } from './site.t
 export async function rebuildKit() {
   const baseline: FixtureSite = await fixtureSite('reimported');
 
-  /** A private copy of the built baseline: content to edit, and a work folder to rebuild in. */
+  /**
+   * A private copy of the built baseline: content to edit, and a work folder to rebuild in, from
+   * the baseline's project copy (its rebuilds therefore wait for each other in the build queue).
+   */
   function copyOfBaseline() {
     const contentDir = mkdtempSync(join(tmpdir(), 'atlas-incremental-content-'));
     cpSync(baseline.contentDir, contentDir, { recursive: true });
     const work = mkdtempSync(join(tmpdir(), 'atlas-incremental-'));
     cpSync(baseline.work, work, { recursive: true });
-    return { contentDir, work, serverFile: (slug: string) => join(contentDir, 'servers', `${slug}.json`) };
+    return { contentDir, work, project: baseline.project, serverFile: (slug: string) => join(contentDir, 'servers', `${slug}.json`) };
   }
 
   /** Every file of a catalogue folder and its bytes, hashed: two folders with one digest build the same site. */
@@ -51,8 +54,8 @@ export async function rebuildKit() {
   }
 
   /** Rebuilds in place, builds the same content from clean, and expects the same output. */
-  function rebuildMatchesClean({ contentDir, work }: { contentDir: string; work: string }) {
-    const incremental = buildSite({ contentDir, work });
+  function rebuildMatchesClean({ contentDir, work, project }: { contentDir: string; work: string; project: string }) {
+    const incremental = buildSite({ contentDir, work, project });
     expect(incremental.status, incremental.output).toBe(0);
     expect(treeDifferences(incremental.outDir, cleanBuild(contentDir))).toEqual([]);
     return { ...renderCounts(incremental.output), paths: renderedPaths(incremental.output), outDir: incremental.outDir };

@@ -9,6 +9,7 @@ import { readCatalog } from '../../src/lib/catalog/files.ts';
 import { importServer, readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { routes } from '../../src/lib/site/routes.ts';
 import { withBuildLock, withBuildLockSync } from './build-lock.ts';
+import { projectCopy } from './project-copy.ts';
 
 type DefaultTreeNode = DefaultTreeAdapterMap['node'];
 
@@ -24,31 +25,34 @@ export interface BuildResult {
 }
 
 /**
- * Builds the site for real with the project's own Astro and Node. By default into a fresh
- * folder; given `work`, into `work/dist` with its cache in `work/cache`, so a second build
- * there is incremental.
+ * Builds the site for real with the project's own Astro and Node, from a copy of the project
+ * (so builds can run side by side). By default into a fresh folder; given `work`, into
+ * `work/dist` with its cache in `work/cache`, so a second build there from the same `project`
+ * is incremental.
  */
 export function buildSite(options: BuildOptions): BuildResult {
-  const { args, env, outDir } = buildCommand(options);
-  const result = withBuildLockSync(() =>
-    spawnSync(process.execPath, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  const { args, env, outDir, project } = buildCommand(options);
+  const result = withBuildLockSync(
+    () => spawnSync(process.execPath, args, { cwd: project, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+    { project },
   );
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outDir };
 }
 
 /** The same build as buildSite, without blocking the event loop (the fixture sites build while tests run). */
 export function buildSiteInBackground(options: BuildOptions): Promise<BuildResult> {
-  const { args, env, outDir } = buildCommand(options);
+  const { args, env, outDir, project } = buildCommand(options);
   return withBuildLock(
     () =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
         const output: string[] = [];
         child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         child.on('error', reject);
         child.on('close', (status) => resolve({ status, output: output.join(''), outDir }));
       }),
+    { project },
   );
 }
 
@@ -57,13 +61,21 @@ export interface BuildOptions {
   base?: string;
   site?: string;
   work?: string;
+  /**
+   * The project folder to build from (tests/helpers/project-copy.ts): a fresh copy by default.
+   * A rebuild in `work` must name the copy its earlier build ran from.
+   */
+  project?: string;
   args?: string[];
   /** More environment for the build, e.g. a build option such as ATLAS_SEARCH_SHARD_SIZE. */
   env?: Record<string, string>;
 }
 
-/** The command line and environment of a real build, for tests that run it themselves (inside withBuildLock). */
-export function buildCommand(options: BuildOptions): { args: string[]; env: NodeJS.ProcessEnv; outDir: string } {
+/**
+ * The command line, environment and project folder (the child's working folder) of a real build,
+ * for tests that run it themselves (inside withBuildLock, naming the project).
+ */
+export function buildCommand(options: BuildOptions): { args: string[]; env: NodeJS.ProcessEnv; outDir: string; project: string } {
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'atlas-build-'));
   const outDir = join(work, 'dist');
   const { args, env } = astroBuildCommand({
@@ -75,7 +87,7 @@ export function buildCommand(options: BuildOptions): { args: string[]; env: Node
     args: options.args ?? [],
     ...(options.env ? { env: options.env } : {}),
   });
-  return { args, env, outDir };
+  return { args, env, outDir, project: options.project ?? projectCopy() };
 }
 
 /**

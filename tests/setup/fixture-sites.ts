@@ -6,6 +6,7 @@ import { generateCatalog } from '../../src/lib/catalog/generate.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { fixtureSiteRecord, REIMPORTED_ON, type FixtureSiteName, type FixtureSiteRecord } from '../helpers/fixture-sites.ts';
 import { writeFileAtomic } from '../../src/lib/shared/files.ts';
+import { projectCopy } from '../helpers/project-copy.ts';
 import { buildSiteInBackground, HUGE_DESCRIPTION, fixtureCatalog, importHostileCorpus, importTools, repoRoot } from '../helpers/site.ts';
 
 /**
@@ -58,17 +59,21 @@ function reimportedContent(): string {
   return contentDir;
 }
 
-/** Builds a site into `work/dist` with its cache in `work/cache` (so a copy of `work` rebuilds incrementally), then records how it went. */
+/**
+ * Builds a site into `work/dist` with its cache in `work/cache`, from its own copy of the project
+ * (so a copy of `work` rebuilds incrementally from that copy), then records how it went.
+ */
 async function build(work: string, { contentDir, base }: { contentDir: string; base: string }): Promise<void> {
   const logFile = join(work, 'build.log');
+  const project = projectCopy();
   let record: FixtureSiteRecord;
   try {
-    const result = await buildSiteInBackground({ contentDir, base, work });
+    const result = await buildSiteInBackground({ contentDir, base, work, project });
     writeFileAtomic(logFile, result.output);
-    record = { contentDir, base, outDir: result.outDir, status: result.status, logFile };
+    record = { contentDir, base, outDir: result.outDir, project, status: result.status, logFile };
   } catch (error) {
     writeFileAtomic(logFile, String((error as Error).stack ?? error));
-    record = { contentDir, base, outDir: join(work, 'dist'), status: null, logFile };
+    record = { contentDir, base, outDir: join(work, 'dist'), project, status: null, logFile };
   }
   writeFileAtomic(fixtureSiteRecord(work), JSON.stringify(record));
 }

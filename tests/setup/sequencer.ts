@@ -4,8 +4,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * The order test files start in when every project shares one pool of workers. Within a project,
  * Vitest's own order (slowest first once a run has been timed, larger files first before). Across
  * projects, in turn: a build file, a browser file, a live file, a unit file, and again. Build files
- * mostly wait for the one build that may run at a time (tests/helpers/build-lock.ts), so started
- * together they would hold every worker while one core builds; taken in turn, each worker that
+ * mostly wait for the builds that may run at once (two; tests/helpers/build-lock.ts), so started
+ * together they would hold every worker while the builds queue; taken in turn, each worker that
  * waits for a build has neighbours with work to do.
  */
 export class ProjectsInTurnSequencer extends BaseSequencer {
