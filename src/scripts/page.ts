@@ -3,6 +3,7 @@
  * heavier (search, the evaluator, the exporters) is imported on first use.
  */
 import { setUpFormatChoice } from './format-choice';
+import { DECIDE_PENDING } from './try-call-pending';
 
 function setUpCopyButtons() {
   // One listener for every copy button on the page: copies the code block it belongs to (a
@@ -58,6 +59,15 @@ function setUpLazyFeatures() {
     },
     true,
   );
+  // A reader may press Decide before the evaluator has arrived (it loads as the form opens): the
+  // press is kept and answered once it has, rather than lost with nothing said.
+  document.addEventListener('click', (event) => {
+    const form = (event.target as Element).closest?.('[data-decide]')?.closest('try-call');
+    if (!form || customElements.get('try-call')) return;
+    form.setAttribute(DECIDE_PENDING, '');
+    const status = form.querySelector('[role="status"]');
+    if (status) status.textContent = 'Loading the evaluator…';
+  });
 }
 
 function setUpSearchDialog() {

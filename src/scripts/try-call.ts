@@ -4,10 +4,16 @@
  */
 import { evaluate } from '../lib/policy/evaluate';
 import { conditionPurpose } from '../lib/policy/patterns';
+import { DECIDE_PENDING } from './try-call-pending';
 
 class TryCall extends HTMLElement {
   connectedCallback() {
     this.querySelector('[data-decide]')?.addEventListener('click', () => this.decide());
+    // Pressed while this module was on its way (src/scripts/page.ts kept the press).
+    if (this.hasAttribute(DECIDE_PENDING)) {
+      this.removeAttribute(DECIDE_PENDING);
+      this.decide();
+    }
   }
 
   decide() {

@@ -277,11 +277,18 @@ for (const base of ['/', '/atlas/']) {
       expect(problems).toEqual([]);
     });
 
-    it('decides a call typed into Try a call with the evaluator, loaded only when opened', async () => {
+    it('decides a call typed into Try a call with the evaluator, loaded only when opened, even if pressed before it arrives', async () => {
       const { page, problems } = await watch(context);
       const scripts: string[] = [];
       page.on('request', (request) => {
         if (request.resourceType() === 'script') scripts.push(request.url());
+      });
+      // The evaluator is held back until Decide has been pressed, as on a slow connection.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(/\/try-call\.[\w-]+\.js$/, async (route) => {
+        await held;
+        await route.continue();
       });
       await page.goto(site.url(routes.tool('acme-files', 'write-note')));
       expect(scripts.some((url) => url.includes('try-call'))).toBe(false);
@@ -289,6 +296,9 @@ for (const base of ['/', '/atlas/']) {
       const form = page.locator('try-call');
       await form.getByLabel('Arguments (JSON)').fill('{"output_path": "../../.ssh/authorized_keys", "text": "x"}');
       await form.getByRole('button', { name: 'Decide' }).click();
+      // The press is kept, said so, and answered once the evaluator arrives.
+      await expect.poll(() => form.getByRole('status').textContent(), POLL).toBe('Loading the evaluator…');
+      release();
       await expect.poll(() => form.getByRole('status').textContent(), POLL).toMatch(/^Denied — .*outside the workspace/);
       await form.getByLabel('Arguments (JSON)').fill('{"output_path": "notes/today.md", "text": "x"}');
       await form.getByRole('button', { name: 'Decide' }).click();
