@@ -33,7 +33,6 @@ export interface BuildQueueOptions {
 
 interface Ticket {
   path: string;
-  pid: number;
   project: string;
 }
 
@@ -86,7 +85,7 @@ function ticketsUpTo(queue: string, ticket: string): Ticket[] | undefined {
       rmSync(path, { force: true });
       continue;
     }
-    tickets.push({ path, pid: Number(pid), project });
+    tickets.push({ path, project });
     if (path === ticket) return tickets;
   }
   throw new Error(`the build queue lost this process's ticket ${ticket}`);
