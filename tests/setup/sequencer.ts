@@ -28,4 +28,4 @@ export class ProjectsInTurnSequencer extends BaseSequencer {
 }
 
 /** Projects' turns: builds first, as they queue for the longest. */
-const TURN = ['build', 'browser', 'live', 'unit'];
+const TURN = ['build', 'browser', 'live', 'unit-cedar', 'unit'];
