@@ -3,6 +3,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { ProjectsInTurnSequencer } from './tests/setup/sequencer.ts';
+import { makeRunFolder } from './tests/setup/temp-folder.ts';
+
+// Everything the run writes to a temporary folder goes in one, removed when the run ends
+// (tests/setup/temp-folder.ts, every project's first global setup).
+process.env['TMPDIR'] = makeRunFolder();
+const RUN_FOLDER = 'tests/setup/temp-folder.ts';
 
 /**
  * Workers shared by every project (Vitest requires one count for projects that run together).
@@ -40,6 +46,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          globalSetup: [RUN_FOLDER],
           include: ['tests/unit/**/*.test.ts'],
           exclude: CEDAR_UNIT_FILES,
           // A unit test that hangs should fail; one slowed by a busy machine should not.
@@ -57,6 +64,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit-cedar',
+          globalSetup: [RUN_FOLDER],
           include: CEDAR_UNIT_FILES,
           // The Cedar engine's corpus takes a minute when six people share two cores.
           testTimeout: 120_000,
@@ -68,6 +76,7 @@ export default defineConfig({
       {
         test: {
           name: 'live',
+          globalSetup: [RUN_FOLDER],
           include: ['tests/live/**/*.test.ts'],
           maxWorkers: WORKERS,
           testTimeout: 120_000,
@@ -77,7 +86,7 @@ export default defineConfig({
         test: {
           name: 'build',
           include: ['tests/build/**/*.test.ts'],
-          globalSetup: ['tests/setup/build-sites.ts'],
+          globalSetup: [RUN_FOLDER, 'tests/setup/build-sites.ts'],
           maxWorkers: WORKERS,
           // A test here runs up to six builds, each waiting its turn behind other files' builds.
           testTimeout: 600_000,
@@ -88,7 +97,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
-          globalSetup: ['tests/setup/browser-sites.ts'],
+          globalSetup: [RUN_FOLDER, 'tests/setup/browser-sites.ts'],
           maxWorkers: WORKERS,
           // The accessibility test runs axe four times on every page type (two widths, two themes),
           // beside builds and other tests.
