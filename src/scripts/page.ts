@@ -46,8 +46,21 @@ function setUpLazyFeatures() {
   if (document.querySelector('sortable-table')) void import('./sortable-table').then((m) => m.defineSortableTable());
   if (document.querySelector('filter-list')) void import('./filter-list').then((m) => m.defineFilterList());
   // Try a call (the evaluator) and the composer (the exporters) load only when a reader opens them.
+  // A press kept for the evaluator (below) is answered with this if its script cannot load.
+  let evaluatorFailed = false;
+  const EVALUATOR_FAILED = 'The evaluator could not load: reload the page to try again.';
+  const loadEvaluator = () =>
+    import('./try-call')
+      .then((m) => m.defineTryCall())
+      .catch(() => {
+        evaluatorFailed = true;
+        for (const form of document.querySelectorAll(`try-call[${DECIDE_PENDING}]`)) {
+          form.removeAttribute(DECIDE_PENDING);
+          setStatus(form, EVALUATOR_FAILED);
+        }
+      });
   const onOpen: Array<[string, () => Promise<unknown>]> = [
-    ['[data-try-call]', () => import('./try-call').then((m) => m.defineTryCall())],
+    ['[data-try-call]', loadEvaluator],
     ['[data-composer]', () => import('./policy-composer').then((m) => m.definePolicyComposer())],
   ];
   document.addEventListener(
@@ -64,10 +77,15 @@ function setUpLazyFeatures() {
   document.addEventListener('click', (event) => {
     const form = (event.target as Element).closest?.('[data-decide]')?.closest('try-call');
     if (!form || customElements.get('try-call')) return;
+    if (evaluatorFailed) return setStatus(form, EVALUATOR_FAILED);
     form.setAttribute(DECIDE_PENDING, '');
-    const status = form.querySelector('[role="status"]');
-    if (status) status.textContent = 'Loading the evaluator…';
+    setStatus(form, 'Loading the evaluator…');
   });
+}
+
+function setStatus(form: Element, text: string) {
+  const status = form.querySelector('[role="status"]');
+  if (status) status.textContent = text;
 }
 
 function setUpSearchDialog() {

@@ -253,6 +253,19 @@ for (const base of ['/', '/atlas/']) {
         await formatContext.close();
         expect(problems).toEqual([]);
       });
+
+      it('says so when the evaluator cannot load, rather than loading for good', async () => {
+        const page = await context.newPage();
+        await page.route(/\/try-call\.[\w-]+\.js$/, (route) => route.abort());
+        await page.goto(site.url(routes.tool('acme-files', 'write-note')));
+        await page.getByText('Try a call against this policy').click();
+        const form = page.locator('try-call');
+        await form.getByRole('button', { name: 'Decide' }).click();
+        await expect
+          .poll(() => form.getByRole('status').textContent(), POLL)
+          .toBe('The evaluator could not load: reload the page to try again.');
+        await page.close();
+      });
     }
 
     it('copies exactly what the format picker shows, in every format', async () => {
