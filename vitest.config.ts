@@ -91,6 +91,10 @@ export default defineConfig({
           include: ['tests/build/**/*.test.ts'],
           globalSetup: [RUN_FOLDER, 'tests/setup/build-sites.ts'],
           maxWorkers: WORKERS,
+          // Each build runs in its own child process; a worker keeps the helpers' modules (parse5,
+          // the schemas, the SDK) from file to file. A test passes a build its environment rather
+          // than setting process.env, which the next file in the worker would inherit.
+          isolate: false,
           // A test here runs up to six builds, each waiting its turn behind other files' builds.
           testTimeout: 600_000,
           hookTimeout: 300_000,
@@ -102,6 +106,8 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           globalSetup: [RUN_FOLDER, 'tests/setup/browser-sites.ts'],
           maxWorkers: WORKERS,
+          // Each file launches its own Chromium; a worker keeps playwright-core's modules loaded.
+          isolate: false,
           // The accessibility test runs axe four times on every page type (two widths, two themes),
           // beside builds and other tests.
           testTimeout: 300_000,

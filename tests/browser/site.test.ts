@@ -1,20 +1,18 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../src/cli/dev/chromium.ts';
 import { POLL } from '../helpers/browser.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { catalogIndexSchema } from '../../src/schemas/outputs.ts';
 import { EXPORT_FORMATS, exportFor } from '../../src/lib/policy/exports/index.ts';
 import { absoluteUrl, routes, withBase } from '../../src/lib/site/routes.ts';
 import { policySchema } from '../../src/schemas/policy.ts';
-import { generateCatalog } from '../../src/lib/catalog/generate.ts';
 import { readCatalog, type LoadedServer } from '../../src/lib/catalog/files.ts';
 import { searchShards, shardOf } from '../../src/lib/site/search-shards.ts';
-import { fixtureSite } from '../helpers/fixture-sites.ts';
-import { brokenLinks, buildSiteInBackground } from '../helpers/site.ts';
+import { fixtureSite, UNDER_BASE_SHARD_SIZE } from '../helpers/fixture-sites.ts';
+import { brokenLinks } from '../helpers/site.ts';
 import { serveSite } from '../../src/cli/dev/serve.ts';
 
 /** The origin the fixture sites are built for (tests/helpers/site.ts). */
@@ -29,9 +27,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Collects console errors, page errors and CSP violations of a page. */
+/**
+ * A new page for the calling test, closed when the test ends (a page left open keeps its renderer
+ * busy beside the next ones), that collects console errors, page errors and CSP violations.
+ */
 async function watch(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
+  onTestFinished(() => page.close());
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
@@ -385,9 +387,10 @@ for (const base of ['/', '/atlas/']) {
   });
 }
 
-describe('a catalogue whose search index is split into shards', () => {
-  /** Tools per shard for this build (ATLAS_SEARCH_SHARD_SIZE): a small catalogue splits as a large one does at 4,000. */
-  const SHARD_SIZE = 8;
+describe('a catalogue whose search index is split into shards, served from /atlas/', () => {
+  // The fixture catalogue under the base, built with a small shard size (UNDER_BASE_SHARD_SIZE):
+  // the search tests above ran on these shards there, merged in the browser.
+  const base = '/atlas/';
   let site: Awaited<ReturnType<typeof serveSite>>;
   let outDir: string;
   let context: BrowserContext;
@@ -395,14 +398,11 @@ describe('a catalogue whose search index is split into shards', () => {
   let servers: LoadedServer[];
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atlas-sharded-'));
-    generateCatalog({ tools: 40, servers: 10, seed: 3, out: dir });
-    servers = readCatalog(dir);
-    shards = searchShards(servers, SHARD_SIZE);
-    const build = await buildSiteInBackground({ contentDir: dir, env: { ATLAS_SEARCH_SHARD_SIZE: String(SHARD_SIZE) } });
-    if (build.status !== 0) throw new Error(build.output);
-    outDir = build.outDir;
-    site = await serveSite(outDir, '/');
+    const built = await fixtureSite('catalogUnderBase');
+    outDir = built.outDir;
+    servers = readCatalog(built.contentDir);
+    shards = searchShards(servers, UNDER_BASE_SHARD_SIZE);
+    site = await serveSite(outDir, base);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
   afterAll(async () => {
@@ -433,7 +433,7 @@ describe('a catalogue whose search index is split into shards', () => {
       await page.getByRole('searchbox', { name: 'Tool or server' }).fill(tool.name);
       await expect
         .poll(() => page.locator('.results a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), POLL)
-        .toContain(withBase(routes.tool(loaded!.server.slug, tool.slug!), '/'));
+        .toContain(withBase(routes.tool(loaded!.server.slug, tool.slug!), base));
     }
     await page.getByRole('searchbox', { name: 'Tool or server' }).fill('');
     await page.getByLabel('Risk').selectOption('Critical');

@@ -32,9 +32,11 @@ it("runs the guard with exactly the Claude Code line a built tool page shows, an
     { contentDir: content, slug: 'hostile', timeoutMs: 30_000, today: '2026-12-01' },
   );
   const port = await freePort();
-  process.env['ATLAS_GUARD_COMMAND'] = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin/atlas.mjs'))}`;
-  const site = buildSite({ contentDir: content, site: `http://127.0.0.1:${port}` });
-  delete process.env['ATLAS_GUARD_COMMAND'];
+  const site = buildSite({
+    contentDir: content,
+    site: `http://127.0.0.1:${port}`,
+    env: { ATLAS_GUARD_COMMAND: `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin/atlas.mjs'))}` },
+  });
   expect(site.status, site.output).toBe(0);
   const served = await serveSite(site.outDir, '/', port);
   closers.push(served.close);

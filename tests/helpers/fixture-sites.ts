@@ -5,6 +5,12 @@ import { inject } from 'vitest';
 /** The sites tests/setup/fixture-sites.ts builds once per run. */
 export type FixtureSiteName = 'catalog' | 'catalogUnderBase' | 'hostile' | 'reimported';
 
+/**
+ * Tools per search shard in the `catalogUnderBase` site (ATLAS_SEARCH_SHARD_SIZE): its two servers
+ * go to two shards, so search under the base also merges shards, as a large catalogue's does at 4,000.
+ */
+export const UNDER_BASE_SHARD_SIZE = 4;
+
 /** The day the `reimported` site's Acme Files was imported again, with one tool changed and one gone. */
 export const REIMPORTED_ON = '2026-11-09';
 

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { generateCatalog } from '../../src/lib/catalog/generate.ts';
 import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
-import { fixtureSiteRecord, REIMPORTED_ON, type FixtureSiteName, type FixtureSiteRecord } from '../helpers/fixture-sites.ts';
+import {
+  fixtureSiteRecord,
+  REIMPORTED_ON,
+  UNDER_BASE_SHARD_SIZE,
+  type FixtureSiteName,
+  type FixtureSiteRecord,
+} from '../helpers/fixture-sites.ts';
 import { writeFileAtomic } from '../../src/lib/shared/files.ts';
 import { projectCopy } from '../helpers/project-copy.ts';
 import { buildSiteInBackground, HUGE_DESCRIPTION, fixtureCatalog, importHostileCorpus, importTools, repoRoot } from '../helpers/site.ts';
@@ -26,9 +32,13 @@ const builds: Builds = (shared.atlasFixtureSites ??= new Map());
 
 /** The content each fixture site is built from, imported fresh into a temporary folder. */
 let catalogContent: string | undefined;
-const sites: Record<FixtureSiteName, () => { contentDir: string; base: string }> = {
+const sites: Record<FixtureSiteName, () => { contentDir: string; base: string; env?: Record<string, string> }> = {
   catalog: () => ({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/' }),
-  catalogUnderBase: () => ({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/atlas/' }),
+  catalogUnderBase: () => ({
+    contentDir: (catalogContent ??= fixtureCatalog()),
+    base: '/atlas/',
+    env: { ATLAS_SEARCH_SHARD_SIZE: String(UNDER_BASE_SHARD_SIZE) },
+  }),
   hostile: () => ({
     contentDir: importHostileCorpus([{ name: 'huge_description', description: HUGE_DESCRIPTION, inputSchema: { type: 'object' } }]),
     base: '/',
@@ -63,12 +73,15 @@ function reimportedContent(): string {
  * Builds a site into `work/dist` with its cache in `work/cache`, from its own copy of the project
  * (so a copy of `work` rebuilds incrementally from that copy), then records how it went.
  */
-async function build(work: string, { contentDir, base }: { contentDir: string; base: string }): Promise<void> {
+async function build(
+  work: string,
+  { contentDir, base, env }: { contentDir: string; base: string; env?: Record<string, string> },
+): Promise<void> {
   const logFile = join(work, 'build.log');
   const project = projectCopy();
   let record: FixtureSiteRecord;
   try {
-    const result = await buildSiteInBackground({ contentDir, base, work, project });
+    const result = await buildSiteInBackground({ contentDir, base, work, project, ...(env ? { env } : {}) });
     writeFileAtomic(logFile, result.output);
     record = { contentDir, base, outDir: result.outDir, project, status: result.status, logFile };
   } catch (error) {
