@@ -13,7 +13,15 @@ import {
 } from '../helpers/fixture-sites.ts';
 import { writeFileAtomic } from '../../src/lib/shared/files.ts';
 import { projectCopy } from '../helpers/project-copy.ts';
-import { buildSiteInBackground, HUGE_DESCRIPTION, fixtureCatalog, importHostileCorpus, importTools, repoRoot } from '../helpers/site.ts';
+import {
+  buildSiteInBackground,
+  type BuildOptions,
+  HUGE_DESCRIPTION,
+  fixtureCatalog,
+  importHostileCorpus,
+  importTools,
+  repoRoot,
+} from '../helpers/site.ts';
 
 /**
  * Builds the fixture sites a project's tests read, once per run, and provides their work folders
@@ -30,9 +38,12 @@ type Builds = Map<FixtureSiteName, { work: string; done: Promise<void> }>;
 const shared = globalThis as typeof globalThis & { atlasFixtureSites?: Builds };
 const builds: Builds = (shared.atlasFixtureSites ??= new Map());
 
+/** What a fixture site is built from: its content, its base and any build options. */
+type SiteSpec = Pick<BuildOptions, 'contentDir' | 'env'> & { base: string };
+
 /** The content each fixture site is built from, imported fresh into a temporary folder. */
 let catalogContent: string | undefined;
-const sites: Record<FixtureSiteName, () => { contentDir: string; base: string; env?: Record<string, string> }> = {
+const sites: Record<FixtureSiteName, () => SiteSpec> = {
   catalog: () => ({ contentDir: (catalogContent ??= fixtureCatalog()), base: '/' }),
   catalogUnderBase: () => ({
     contentDir: (catalogContent ??= fixtureCatalog()),
@@ -73,15 +84,13 @@ function reimportedContent(): string {
  * Builds a site into `work/dist` with its cache in `work/cache`, from its own copy of the project
  * (so a copy of `work` rebuilds incrementally from that copy), then records how it went.
  */
-async function build(
-  work: string,
-  { contentDir, base, env }: { contentDir: string; base: string; env?: Record<string, string> },
-): Promise<void> {
+async function build(work: string, spec: SiteSpec): Promise<void> {
+  const { contentDir, base } = spec;
   const logFile = join(work, 'build.log');
   const project = projectCopy();
   let record: FixtureSiteRecord;
   try {
-    const result = await buildSiteInBackground({ contentDir, base, work, project, ...(env ? { env } : {}) });
+    const result = await buildSiteInBackground({ ...spec, work, project });
     writeFileAtomic(logFile, result.output);
     record = { contentDir, base, outDir: result.outDir, project, status: result.status, logFile };
   } catch (error) {
