@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/lib/catalog/files.ts';
@@ -6,7 +6,7 @@ import { readToolsListFile } from '../../src/lib/catalog/importer.ts';
 import { recordReview } from '../../src/lib/catalog/review-file.ts';
 import { routes } from '../../src/lib/site/routes.ts';
 import { rebuildKit } from '../helpers/incremental.ts';
-import { importTools, outputFile, readOutput, renderedPaths, repoRoot, toolRoutes, treeEntries } from '../helpers/site.ts';
+import { importTools, outputFile, readOutput, renderedPaths, repoRoot, toolRoutes, treeDifferences, treeEntries } from '../helpers/site.ts';
 
 /**
  * A rebuild after a change reuses what did not change, and its output is the same, file for
@@ -112,7 +112,7 @@ describe('incremental rebuilds', () => {
     });
   });
 
-  it('rebuilds after a tool and a server are added, after they are removed, and after an attack page is edited', () => {
+  it('rebuilds after a tool and a server are added and an attack page is edited, after they are removed, and after the content is put back', () => {
     // One chain of changes, each step rebuilt and compared with a clean build of the same content.
     const site = copyOfBaseline();
     const { contentDir, serverFile } = site;
@@ -121,13 +121,16 @@ describe('incremental rebuilds', () => {
       description: 'Permanently deletes every invoice. This cannot be undone.',
       inputSchema: { type: 'object', properties: { confirm: { type: 'boolean' } } },
     };
-    // Added: a tool to a server, and a server.
+    // Added: a tool to a server, and a server; and a paragraph to an attack page.
     importTools(contentDir, [...pay.tools, extra], { server: pay.server, origin: 'acme-pay.json', today: '2026-11-02' });
     importTools(contentDir, files.tools.slice(0, 4), { server: { name: 'Second Files' }, slug: 'second-files', origin: 'second.json' });
+    const attack = join(contentDir, 'attacks', 'mcp03.mdx');
+    writeFileSync(attack, `${readFileSync(attack, 'utf8')}\nA paragraph added by the rebuild test.\n`);
     const added = toolRoutes(contentDir).get('acme-pay/delete_all_invoices')!;
     const { outDir } = rebuildMatchesClean(site);
     expect(readOutput(outDir, added)).toContain('Permanently deletes every invoice.');
     expect(readOutput(outDir, routes.server('second-files'))).toContain('Second Files');
+    expect(readOutput(outDir, routes.attack('mcp03'))).toContain('A paragraph added by the rebuild test.');
     // Removed: the server re-imported without the tool (marked removed, and its page says so),
     // and the other server's file deleted (all its output goes).
     importTools(contentDir, pay.tools, { server: pay.server, origin: 'acme-pay.json', today: '2026-11-03' });
@@ -135,15 +138,14 @@ describe('incremental rebuilds', () => {
     rebuildMatchesClean(site);
     expect(readOutput(outDir, added)).toContain('Removed on 2026-11-03');
     expect(treeEntries(outDir).filter((entry) => entry.includes('second-files'))).toEqual([]);
-    // The removed tool deleted from the file by hand (its page goes), and an attack page edited.
-    // A removed tool is on no attack page, so the attack pages render again for the edit alone.
-    editJson(serverFile('acme-pay'), (data) => {
-      data.tools = data.tools.filter((tool) => tool['name'] !== 'delete_all_invoices');
-    });
-    const attack = join(contentDir, 'attacks', 'mcp03.mdx');
-    writeFileSync(attack, `${readFileSync(attack, 'utf8')}\nA paragraph added by the rebuild test.\n`);
+    // Put back: every file as it was before the chain, as a checkout of the catalogue's history
+    // would leave it (the removed tool is gone from its file, so its page goes, and the attack
+    // page loses its paragraph). The rebuild then equals the baseline's own build.
+    rmSync(contentDir, { recursive: true });
+    cpSync(baseline.contentDir, contentDir, { recursive: true });
     rebuildMatchesClean(site);
+    expect(treeDifferences(outDir, baseline.outDir)).toEqual([]);
     expect(existsSync(outputFile(outDir, added))).toBe(false);
-    expect(readOutput(outDir, routes.attack('mcp03'))).toContain('A paragraph added by the rebuild test.');
+    expect(readOutput(outDir, routes.attack('mcp03'))).not.toContain('A paragraph added by the rebuild test.');
   });
 });
