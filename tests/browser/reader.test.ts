@@ -51,16 +51,19 @@ for (const viewport of VIEWPORTS) {
   for (const colorScheme of ['light', 'dark'] as const) {
     describe(`a reader at ${viewport.width}px, ${colorScheme}`, () => {
       let context: BrowserContext;
+      // One page for the reader's four tasks, each starting with a navigation of its own: a new
+      // page costs Chromium about as much as a load.
+      let page: Page;
       beforeAll(async () => {
         context = await served.browser.newContext({ viewport, colorScheme, acceptDownloads: true });
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.site.origin });
+        page = await context.newPage();
       });
       afterAll(async () => {
         await context?.close();
       });
 
       it('sees the risk and a copy-in-my-format button in the first screen of a tool page, and copies in that format', async () => {
-        const page = await context.newPage();
         await page.goto(served.site.url(routes.tool('acme-files', 'write-note')));
         const block = page.getByRole('region', { name: 'Risk and recommended policy' });
         const button = block.getByRole('button', { name: /^Copy / });
@@ -75,11 +78,9 @@ for (const viewport of VIEWPORTS) {
         const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { permissions: Record<string, string[]> };
         expect(copied.permissions['ask']).toEqual(['mcp__acme-files__write_note']);
         await page.evaluate(() => localStorage.clear());
-        await page.close();
       });
 
       it('composes "hide every Write tool" and downloads a bundle that validates', async () => {
-        const page = await context.newPage();
         await page.goto(served.site.url(routes.server('acme-files')));
         await page.getByText('Compose your own policy for Acme Files').click();
         const composer = page.locator('policy-composer');
@@ -96,11 +97,9 @@ for (const viewport of VIEWPORTS) {
         const policy = policySchema.parse(JSON.parse(readFileSync((await download.path())!, 'utf8')));
         for (const name of writes) expect(policy.hide, name).toContain(name);
         for (const name of writes) expect(policy.tools ?? {}).not.toHaveProperty(name);
-        await page.close();
       });
 
       it('finds the review queue and the changes from the navigation, with counts, and filters the queue', async () => {
-        const page = await context.newPage();
         await page.goto(served.site.url(routes.home));
         const nav = page.getByRole('navigation', { name: 'Main' });
         const review = nav.getByRole('link', { name: /^Review \d+$/ });
@@ -116,11 +115,9 @@ for (const viewport of VIEWPORTS) {
         for (const item of await page.locator('.queue > li:visible').all()) expect(await item.getAttribute('data-server')).toBe(first);
         await nav.getByRole('link', { name: /^Changes/ }).click();
         await expect.poll(() => page.locator('.changes [data-kind="first-import"]').count(), POLL).toBeGreaterThan(0);
-        await page.close();
       });
 
       it('never wraps a number on an index page, and never scrolls sideways', async () => {
-        const page = await context.newPage();
         for (const path of INDEX_PAGES) {
           await page.goto(served.site.url(path));
           expect(await wrappedNumbers(page), path).toEqual([]);
@@ -129,7 +126,6 @@ for (const viewport of VIEWPORTS) {
             path,
           ).toBeLessThanOrEqual(0);
         }
-        await page.close();
       });
     });
   }

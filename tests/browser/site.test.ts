@@ -1,7 +1,7 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Dialog, Page } from 'playwright-core';
 import { launchChromium } from '../../src/cli/dev/chromium.ts';
 import { POLL } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -27,26 +27,47 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/**
- * A new page for the calling test, closed when the test ends (a page left open keeps its renderer
- * busy beside the next ones), that collects console errors, page errors and CSP violations.
- */
-async function watch(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+/** Each context's one page, opened by its first test; every later test of the context reuses it. */
+const pages = new WeakMap<BrowserContext, Promise<Page>>();
+
+async function openPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  onTestFinished(() => page.close());
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
       console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
     });
+  });
+  return page;
+}
+
+/**
+ * The context's page for the calling test, collecting console errors, page errors, dialogs and
+ * CSP violations while the test runs. The tests of a context take the one page in turn (each
+ * starts with a navigation of its own): a new page cost Chromium as much again as a load, and
+ * pages left open made later loads dearer still. What a test adds to the page (its listeners
+ * for requests, its routes) goes when the test ends.
+ */
+async function watch(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  if (!pages.has(context)) pages.set(context, openPage(context));
+  const page = await pages.get(context)!;
+  const problems: string[] = [];
+  const onConsole = (message: ConsoleMessage) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  };
+  const onPageError = (error: Error) => problems.push(`page error: ${error.message}`);
+  const onDialog = (dialog: Dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  };
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  page.on('dialog', onDialog);
+  onTestFinished(async () => {
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
+    page.off('dialog', onDialog);
+    page.removeAllListeners('request');
+    if (!page.isClosed()) await page.unrouteAll({ behavior: 'ignoreErrors' });
   });
   return { page, problems };
 }
