@@ -56,7 +56,20 @@ export default defineConfig({
     // One stylesheet for the whole site: fetched once, cached for every page, one link per page.
     // The output folder is kept between builds so skipped pages stay in place; the
     // stale-output integration removes what a build no longer produces.
-    build: { assetsInlineLimit: 0, cssCodeSplit: false, emptyOutDir: false },
+    build: {
+      assetsInlineLimit: 0,
+      cssCodeSplit: false,
+      emptyOutDir: false,
+      rolldownOptions: {
+        // Astro marks every MDX module with its own "use astro:head-inject" directive, and the
+        // bundler warned of each, ten lines per attack page a build (withastro/astro#18087).
+        // Only that marker is let through quietly; every other warning is still printed.
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('"use astro:head-inject"')) return;
+          warn(warning);
+        },
+      },
+    },
     // A build pre-bundles nothing for a browser (the site's scripts import only local modules),
     // yet Vite's dev-time optimiser ran during the content sync and re-bundled whenever the
     // config changed (another ATLAS_CACHE_DIR or base): seconds per build for nothing.

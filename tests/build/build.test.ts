@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { absoluteUrl, routes } from '../../src/lib/site/routes.ts';
 import { catalogIndexSchema, catalogShardSchema } from '../../src/schemas/outputs.ts';
@@ -108,6 +109,13 @@ describe('a built fixture catalogue', () => {
 
   it('has no broken internal link', () => {
     expect(brokenLinks(site.outDir, '/')).toEqual([]);
+  });
+
+  it('builds without a warning, so one that matters is seen', () => {
+    const warnings = stripVTControlCharacters(site.log)
+      .split('\n')
+      .filter((line) => /\[WARN\]|\bwarn(ing)?\b/i.test(line));
+    expect(warnings).toEqual([]);
   });
 });
 
