@@ -161,6 +161,31 @@ for (const base of ['/', '/atlas/']) {
     // checked once, at `/`. Under the base, the tests around these check what it does change:
     // links, search and its results' links, scripts loaded on demand, feeds, badges and downloads.
     if (base === '/') {
+      it('fills the results of a search sent again while they are still loading', async () => {
+        const { page, problems } = await watch(context);
+        // Each result's text (its fragment) is held back until the same search has been sent again,
+        // as when a reader presses Enter on words already searched as they typed.
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        await page.route(/\/pagefind\/.*\/fragment\//, async (route) => {
+          await held;
+          await route.continue();
+        });
+        await page.goto(site.url(routes.search));
+        const input = page.getByRole('searchbox', { name: 'Tool or server' });
+        await input.fill('file');
+        await expect.poll(() => page.locator('.summary').textContent(), POLL).toMatch(/^\d+ results? for “file”$/);
+        const found = Number(/^(\d+)/.exec((await page.locator('.summary').textContent())!)![1]);
+        expect(await page.locator('.results li').count()).toBe(0);
+        await input.press('Enter');
+        // The search sent again has started and been skipped (same words, same filters) by the time
+        // a timer set after it fires.
+        await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+        release();
+        await expect.poll(() => page.locator('.results li').count(), POLL).toBe(found);
+        expect(problems).toEqual([]);
+      });
+
       it('works from the keyboard alone: Ctrl-K and / open it, arrows reach the results, Escape closes', async () => {
         const { page, problems } = await watch(context);
         await page.goto(site.url(routes.server('acme-pay')));
