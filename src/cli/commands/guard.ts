@@ -1,26 +1,15 @@
 import { closeSync, openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { AuditLog } from '../../lib/guard/audit.ts';
 import { GuardError } from '../../lib/guard/errors.ts';
 import { defaultCacheDir } from '../../lib/guard/fetch-source.ts';
 import { loadPins } from '../../lib/guard/pins.ts';
 import { loadPolicy } from '../../lib/guard/policy-source.ts';
-import { runGuard } from '../../lib/guard/proxy.ts';
-import { coalesceWritesThisTick } from '../../lib/guard/stdio-upstream.ts';
 import type { Upstream } from '../../lib/guard/upstream.ts';
 import { HelpRequested, UsageError } from '../errors.ts';
 import { parseHeaders } from '../options.ts';
 import { headersFromEnv } from '../../lib/guard/upstream.ts';
 import { packageVersion } from '../version.ts';
-
-/** The client's side on the guard's own stdio, its writes of one tick sent together. */
-class CoalescingStdioServerTransport extends StdioServerTransport {
-  override send(message: Parameters<StdioServerTransport['send']>[0]): Promise<void> {
-    coalesceWritesThisTick(process.stdout);
-    return super.send(message);
-  }
-}
 
 const positiveNumber = (name: string, value: string): number => {
   const n = Number(value);
@@ -95,7 +84,13 @@ export async function runGuardCommand(argv: string[]): Promise<number> {
       }
       audit = new AuditLog(values.audit, positiveNumber('audit-max-mb', values['audit-max-mb']) * 1024 * 1024, log);
     }
-    const downstream = new CoalescingStdioServerTransport();
+    // The SDK and the proxy load only now: a guard that refuses its policy, pins or audit log says so
+    // without them (about half the CPU of a start).
+    const [{ runGuard }, { guardStdio }] = await Promise.all([
+      import('../../lib/guard/proxy.ts'),
+      import('../../lib/guard/stdio-downstream.ts'),
+    ]);
+    const downstream = guardStdio();
     // The SDK's stdio server transport does not notice its input ending: the client is gone, so is the session.
     process.stdin.once('end', () => void downstream.close());
     return await runGuard({

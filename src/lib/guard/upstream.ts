@@ -1,7 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { GuardError } from './errors.ts';
 import { checkedUrl } from './fetch-source.ts';
-import { CappedStdioTransport } from './stdio-upstream.ts';
 
 /** The server the guard fronts: a command it starts over stdio, or a streamable-HTTP endpoint. */
 export type Upstream =
@@ -50,6 +49,7 @@ export function describeUpstream(upstream: Upstream): string {
 /**
  * `maxMessageBytes`: a stdio server's message past this is dropped unread (HTTP answers are checked after reading).
  * The HTTP client (and its OAuth and SSE modules) loads only for an HTTP server: a client starts the guard for every session.
+ * The stdio transport (and the SDK's message schemas) loads only once the guard has something to run.
  */
 export async function upstreamTransport(upstream: Upstream, maxMessageBytes: number): Promise<Transport> {
   if (upstream.kind === 'http') {
@@ -58,6 +58,7 @@ export async function upstreamTransport(upstream: Upstream, maxMessageBytes: num
     return new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...upstream.headers } } });
   }
   if (!upstream.command) throw new GuardError('give the server command line after --');
+  const { CappedStdioTransport } = await import('./stdio-upstream.ts');
   return new CappedStdioTransport({
     command: upstream.command,
     args: upstream.args,
