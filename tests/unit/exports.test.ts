@@ -4,13 +4,12 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { classifyTool, type ToolDefinition } from '../../src/lib/classification/classify.ts';
-import { effectiveClassification } from '../../src/lib/classification/effective.ts';
 import { evaluate } from '../../src/lib/policy/evaluate.ts';
 import { countersAfter, policyExamples, runExample } from '../../src/lib/policy/examples.ts';
 import { EXPORT_FORMATS, exportAll } from '../../src/lib/policy/exports/index.ts';
 import { recommendedPolicy, serverBundle, type PolicyTool } from '../../src/lib/policy/recommend.ts';
+import { policyToolsOf } from '../../src/lib/scan/summary.ts';
 import { policySchema, type Policy } from '../../src/schemas/policy.ts';
-import type { CatalogTool } from '../../src/schemas/tool.ts';
 import { interceptDecides, readIntercept } from '../helpers/intercept-engine.ts';
 import { cedarDecides } from '../helpers/toolhive-cedar.ts';
 
@@ -25,12 +24,8 @@ const servers: ServerCase[] = readdirSync(new URL('../../content/servers/', impo
     const file = JSON.parse(readFileSync(new URL(`../../content/servers/${name}`, import.meta.url), 'utf8'));
     return {
       slug: file.server.slug,
-      tools: (file.tools as CatalogTool[])
-        .filter((tool) => !tool.history?.removedOn)
-        .map((tool) => {
-          const { category, risk } = effectiveClassification(tool);
-          return { name: tool.name, category, risk, inputSchema: tool.inputSchema };
-        }),
+      // As the site's server page and `atlas scan` read them: a tool's fail-closed reading included.
+      tools: policyToolsOf(file) as ServerCase['tools'],
     };
   });
 
